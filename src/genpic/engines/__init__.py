@@ -1,0 +1,1 @@
+"""Image engines: Bedrock (Stability models) and the offline preview."""

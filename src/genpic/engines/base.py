@@ -1,0 +1,50 @@
+"""The image engine interface: one abstract method, ``render``."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class ImageJob:
+    """What an engine is asked to draw; ``aspect_ratio`` is None for image-to-image."""
+
+    prompt: str
+    model: str
+    seed: int
+    output_format: str
+    aspect_ratio: str | None
+    negative_prompt: str | None = None
+    init_image: bytes | None = None
+    strength: float | None = None
+
+    @property
+    def image_to_image(self) -> bool:
+        """Whether the job transforms ``init_image``."""
+        return self.init_image is not None
+
+
+@dataclass(frozen=True)
+class RenderedImage:
+    """Encoded image bytes and the seed that produced them."""
+
+    data: bytes
+    seed: int
+
+
+class ImageEngine(ABC):
+    """A backend that turns an ``ImageJob`` into encoded image bytes.
+
+    Subclasses set ``name`` and implement ``render``; they raise
+    ``genpic.errors.GenpicError`` subclasses for every failure a caller can act on.
+    """
+
+    name: ClassVar[str]
+    #: True when the output is an offline stand-in, not a model's work.
+    preview: ClassVar[bool] = False
+
+    @abstractmethod
+    def render(self, job: ImageJob) -> RenderedImage:
+        """Draw ``job``; a ``seed`` of 0 means the engine picks one and reports it."""

@@ -1,0 +1,1 @@
+"""Prompt enhancers: Bedrock Converse and the offline template."""

@@ -1,0 +1,135 @@
+"""Errors every genpic entry point turns into the same JSON body.
+
+Hierarchy::
+
+    GenpicError                       500 InternalError
+    ├── ValidationError               400 ValidationError
+    ├── InvalidImage                  400 InvalidImage
+    ├── Forbidden                     403 Forbidden
+    ├── ContentFiltered               422 ContentFiltered
+    ├── Throttled                     429 Throttled (+ Retry-After)
+    ├── ModelUnavailable              502 ModelUnavailable
+    ├── StorageError                  502 StorageError
+    ├── UpstreamTimeout               504 UpstreamTimeout
+    └── InternalError                 500 InternalError
+        └── ConfigurationError        500 InternalError (a setting names no backend)
+
+Backend SDK errors are translated once, in ``genpic.aws.errors``; everything
+else that escapes the pipeline is reported as ``InternalError`` without its
+internal details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class GenpicError(Exception):
+    """Base of every error with a public code, HTTP status and fix-it message."""
+
+    code = "InternalError"
+    status = 500
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        details: list[dict[str, str]] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+        self.retry_after = retry_after
+
+    def to_body(self, request_id: str) -> dict[str, Any]:
+        """Return the public JSON error body."""
+        body: dict[str, Any] = {
+            "error": self.code,
+            "message": self.message,
+            "request_id": request_id,
+        }
+        if self.field is not None:
+            body["field"] = self.field
+        if self.details:
+            body["details"] = self.details
+        return body
+
+    def headers(self) -> dict[str, str]:
+        """Return extra HTTP headers this error calls for."""
+        if self.retry_after is None:
+            return {}
+        return {"Retry-After": str(self.retry_after)}
+
+
+class ValidationError(GenpicError):
+    """The request is malformed, out of range, or names an unknown field or model."""
+
+    code = "ValidationError"
+    status = 400
+
+
+class InvalidImage(GenpicError):
+    """The init image is missing, not an image, too small or too large."""
+
+    code = "InvalidImage"
+    status = 400
+
+
+class Forbidden(GenpicError):
+    """The caller asked for something outside what this deployment may read."""
+
+    code = "Forbidden"
+    status = 403
+
+
+class ContentFiltered(GenpicError):
+    """The prompt or the image was refused by moderation or the model's filter."""
+
+    code = "ContentFiltered"
+    status = 422
+
+
+class Throttled(GenpicError):
+    """Bedrock kept throttling after the client's retries."""
+
+    code = "Throttled"
+    status = 429
+
+
+class ModelUnavailable(GenpicError):
+    """The model cannot be reached: access not granted, IAM denied, not found, or failing."""
+
+    code = "ModelUnavailable"
+    status = 502
+
+
+class StorageError(GenpicError):
+    """The image could not be stored or read back."""
+
+    code = "StorageError"
+    status = 502
+
+
+class UpstreamTimeout(GenpicError):
+    """The model or the object store did not answer in time."""
+
+    code = "UpstreamTimeout"
+    status = 504
+
+
+class InternalError(GenpicError):
+    """An unexpected fault; its details go to the logs, never to the caller."""
+
+
+class ConfigurationError(InternalError):
+    """The deployment's settings are inconsistent; the message says which variable to fix."""
+
+
+def as_public_error(exc: BaseException) -> GenpicError:
+    """Return ``exc`` if it is public, else an ``InternalError`` that hides its details."""
+    if isinstance(exc, GenpicError):
+        return exc
+    return InternalError("An unexpected error occurred; quote the request_id when reporting it.")

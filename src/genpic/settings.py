@@ -1,0 +1,81 @@
+"""Configuration read from the environment, with defaults that depend on where we run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from genpic.catalog import DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL, IMAGE_MODELS
+
+# Environment variable names, in one place.
+OUTPUT_BUCKET = "OUTPUT_BUCKET"
+INPUT_BUCKET = "INPUT_BUCKET"
+AWS_REGION = "AWS_REGION"
+AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
+LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME"
+ENGINE = "GENPIC_ENGINE"
+ENHANCER = "GENPIC_ENHANCER"
+STORAGE = "GENPIC_STORAGE"
+DATA_DIR = "GENPIC_DATA_DIR"
+IMAGE_MODEL = "GENPIC_IMAGE_MODEL"
+TEXT_MODEL = "GENPIC_TEXT_MODEL"
+ALLOWED_MODELS = "GENPIC_ALLOWED_MODELS"
+PUBLIC_URL = "GENPIC_PUBLIC_URL"
+MODEL_TIMEOUT = "GENPIC_MODEL_TIMEOUT"
+MODEL_ATTEMPTS = "GENPIC_MODEL_ATTEMPTS"
+
+SEED_REGION = "us-west-2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the pipeline and its backends need to know about the deployment."""
+
+    engine: str = "preview"
+    enhancer: str = "template"
+    storage: str = "local"
+    data_dir: Path = Path("genpic-data")
+    region: str = SEED_REGION
+    output_bucket: str | None = None
+    input_bucket: str | None = None
+    image_model: str = DEFAULT_IMAGE_MODEL
+    text_model: str = DEFAULT_TEXT_MODEL
+    allowed_models: tuple[str, ...] = field(default=tuple(IMAGE_MODELS))
+    public_url: str | None = None
+    model_timeout_s: float = 25.0
+    model_attempts: int = 3
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``env`` (default ``os.environ``)."""
+        env = os.environ if env is None else env
+        on_lambda = bool(env.get(LAMBDA_FUNCTION_NAME))
+        image_model = env.get(IMAGE_MODEL) or DEFAULT_IMAGE_MODEL
+        allowed = _split(env.get(ALLOWED_MODELS)) or tuple(IMAGE_MODELS)
+        if image_model not in allowed:
+            allowed = (*allowed, image_model)
+        return cls(
+            engine=_choice(env, ENGINE, "bedrock" if on_lambda else "preview"),
+            enhancer=_choice(env, ENHANCER, "bedrock" if on_lambda else "template"),
+            storage=_choice(env, STORAGE, "s3" if on_lambda else "local"),
+            data_dir=Path(env.get(DATA_DIR) or "genpic-data"),
+            region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or SEED_REGION,
+            output_bucket=env.get(OUTPUT_BUCKET) or None,
+            input_bucket=env.get(INPUT_BUCKET) or None,
+            image_model=image_model,
+            text_model=env.get(TEXT_MODEL) or DEFAULT_TEXT_MODEL,
+            allowed_models=allowed,
+            public_url=(env.get(PUBLIC_URL) or "").rstrip("/") or None,
+            model_timeout_s=float(env.get(MODEL_TIMEOUT) or 25.0),
+            model_attempts=int(env.get(MODEL_ATTEMPTS) or 3),
+        )
+
+
+def _choice(env: Mapping[str, str], name: str, default: str) -> str:
+    return (env.get(name) or default).strip().lower()
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())

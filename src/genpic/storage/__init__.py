@@ -1,0 +1,1 @@
+"""Where generated images are kept: S3 or a local directory."""

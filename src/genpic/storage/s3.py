@@ -1,0 +1,65 @@
+"""Amazon S3 storage: conditional writes and presigned links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from genpic.aws.clients import s3
+from genpic.aws.errors import error_code, s3_error
+from genpic.errors import StorageError
+from genpic.settings import Settings
+from genpic.storage.base import ImageStore, ObjectExists, StoredImage
+
+PRESIGNED_URL_TTL_S = 900
+# 412: the key exists; 409: a concurrent conditional write to the same key won.
+_TAKEN = ("PreconditionFailed", "ConditionalRequestConflict")
+
+
+class S3Store(ImageStore):
+    """Writes images to ``OUTPUT_BUCKET`` and links them with 15-minute presigned URLs."""
+
+    name = "s3"
+
+    def __init__(self, settings: Settings, client: Any | None = None) -> None:
+        if not settings.output_bucket:
+            raise StorageError("OUTPUT_BUCKET is not set; name the bucket for generated images.")
+        self.bucket = settings.output_bucket
+        self._client = client if client is not None else s3(settings)
+
+    def put_if_absent(
+        self, key: str, data: bytes, content_type: str, metadata: Mapping[str, str]
+    ) -> StoredImage:
+        """Upload ``data`` with ``If-None-Match: *`` so an existing object is never replaced."""
+        try:
+            self._client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=data,
+                ContentType=content_type,
+                Metadata=dict(metadata),
+                IfNoneMatch="*",
+            )
+            url = self._client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": key},
+                ExpiresIn=PRESIGNED_URL_TTL_S,
+            )
+        except Exception as exc:
+            if error_code(exc) in _TAKEN:
+                raise ObjectExists(key) from exc
+            raise s3_error(exc, self.bucket, key, reading_input=False) from exc
+        return StoredImage(key=key, uri=f"s3://{self.bucket}/{key}", url=url, bucket=self.bucket)
+
+
+def read_object(client: Any, bucket: str, key: str, max_bytes: int) -> bytes:
+    """Return the bytes of ``bucket``/``key``, reading no more than ``max_bytes + 1``."""
+    try:
+        response = client.get_object(Bucket=bucket, Key=key)
+        body = response["Body"]
+        try:
+            return bytes(body.read(max_bytes + 1))
+        finally:
+            body.close()
+    except Exception as exc:
+        raise s3_error(exc, bucket, key, reading_input=True) from exc
