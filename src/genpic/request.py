@@ -54,6 +54,8 @@ class GenerationRequest(BaseModel):
     strength: Annotated[float, _NotBool, Field(ge=0.0, le=1.0)] = 0.7
     enhance_prompt: StrictBool | None = None
     enhancement_style: EnhancementStyle = "default"
+    # The seeds' multi-style example lists the styles a client offers alongside its choice.
+    styles: tuple[EnhancementStyle, ...] | None = None
 
     @pydantic.model_validator(mode="before")
     @classmethod
@@ -96,6 +98,9 @@ class GenerationRequest(BaseModel):
     def _one_init_image(self) -> GenerationRequest:
         if self.init_image_s3 is not None and self.init_image is not None:
             raise ValueError("give either init_image_s3 or init_image, not both")
+        chosen = "enhancement_style" in self.model_fields_set
+        if self.styles is not None and chosen and self.enhancement_style not in self.styles:
+            raise ValueError("enhancement_style must be one of the listed styles")
         return self
 
     @property
@@ -165,5 +170,6 @@ def _literal_message(field: Any) -> str:
         "aspect_ratio": ASPECT_RATIOS,
         "output_format": OUTPUT_FORMATS,
         "enhancement_style": ENHANCEMENT_STYLES,
+        "styles": ENHANCEMENT_STYLES,
     }.get(str(field), ())
     return "must be one of " + ", ".join(choices)

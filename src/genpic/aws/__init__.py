@@ -1,0 +1,1 @@
+"""AWS adapters: boto3 clients, error translation, Lambda events and handlers."""

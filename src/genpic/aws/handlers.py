@@ -1,0 +1,86 @@
+"""Lambda entry points: ``generate`` (aws_gen_pic) and ``enhance`` (enhance_prompt).
+
+Each is one call into the shared pipeline under Powertools' logger and metrics.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from genpic.aws.events import payload_from_event
+from genpic.aws.telemetry import metrics, record_failure, record_success
+from genpic.errors import as_public_error
+from genpic.logs import logger
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from genpic.pipeline import Pipeline
+
+_pipeline: Pipeline | None = None
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def generate(event: Any, context: LambdaContext) -> dict[str, Any]:
+    """``aws_gen_pic``: generate, enhancing only when the payload says ``enhance_prompt: true``."""
+    return handle(event, context, enhance_default=False)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def enhance(event: Any, context: LambdaContext) -> dict[str, Any]:
+    """``enhance_prompt``: enhance first unless the payload says ``enhance_prompt: false``."""
+    return handle(event, context, enhance_default=True)
+
+
+def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]:
+    """Run one event through the pipeline and return an API Gateway proxy response."""
+    request_id = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
+    logger.append_keys(request_id=request_id)
+    try:
+        pipeline = _shared_pipeline()
+        request = pipeline.parse(payload_from_event(event), enhance_default=enhance_default)
+        result = pipeline.run(request, request_id)
+    except Exception as exc:
+        error = as_public_error(exc)
+        if error.status >= 500:
+            logger.exception("request failed", extra={"error": error.code})
+        else:
+            logger.warning("request refused", extra={"error": error.code, "reason": error.message})
+        record_failure(error.code)
+        return _response(error.status, error.to_body(request_id), request_id, error.headers())
+    record_success(result)
+    return _response(200, result.to_body(), request_id)
+
+
+def _shared_pipeline() -> Pipeline:
+    # Built on the first invocation and reused while the execution environment lives.
+    global _pipeline
+    if _pipeline is None:
+        from genpic.pipeline import Pipeline
+
+        _pipeline = Pipeline.from_env()
+    return _pipeline
+
+
+def reset() -> None:
+    """Forget the shared pipeline so the next invocation re-reads the environment."""
+    global _pipeline
+    _pipeline = None
+
+
+def _response(
+    status: int, body: dict[str, Any], request_id: str, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {
+            "Content-Type": "application/json",
+            "X-Request-Id": request_id,
+            **(headers or {}),
+        },
+        "body": json.dumps(body),
+    }

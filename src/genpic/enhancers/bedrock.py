@@ -1,0 +1,53 @@
+"""Prompt enhancement with an LLM through the Bedrock Converse API (Nova Pro by default)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genpic.aws.clients import bedrock_runtime
+from genpic.aws.errors import bedrock_error
+from genpic.enhancers.base import EnhancementRefused, PromptEnhancer, Rewrite
+from genpic.enhancers.styles import STYLES
+from genpic.settings import Settings
+
+INFERENCE_CONFIG = {"maxTokens": 200, "temperature": 0.7, "topP": 0.9}
+_REFUSALS = ("content_filtered", "guardrail_intervened")
+
+
+class ConverseEnhancer(PromptEnhancer):
+    """Asks a Bedrock text model (any Converse model or inference profile) to rewrite prompts."""
+
+    name = "bedrock"
+
+    def __init__(self, settings: Settings, client: Any | None = None) -> None:
+        self.model = settings.text_model
+        self._region = settings.region
+        self._client = client if client is not None else bedrock_runtime(settings)
+
+    def rewrite(self, prompt: str, style: str) -> Rewrite:
+        """Return the model's rewrite of ``prompt`` in ``style``."""
+        try:
+            response = self._client.converse(
+                modelId=self.model,
+                messages=[{"role": "user", "content": [{"text": prompt}]}],
+                system=[{"text": STYLES[style].system_prompt}],
+                inferenceConfig=INFERENCE_CONFIG,
+            )
+        except Exception as exc:
+            raise bedrock_error(exc, str(self.model), self._region) from exc
+        stop_reason = response.get("stopReason")
+        if stop_reason in _REFUSALS:
+            raise EnhancementRefused(f"{self.model} stopped with {stop_reason}")
+        usage = response.get("usage", {})
+        return Rewrite(
+            text=_first_text(response),
+            input_tokens=int(usage.get("inputTokens", 0)),
+            output_tokens=int(usage.get("outputTokens", 0)),
+        )
+
+
+def _first_text(response: dict[str, Any]) -> str:
+    content = response.get("output", {}).get("message", {}).get("content", [])
+    texts = [block["text"] for block in content if "text" in block]
+    # Models sometimes wrap the prompt in quotes despite being told not to.
+    return " ".join(texts).strip().strip('"').strip()

@@ -1,0 +1,260 @@
+"""The one generation pipeline: validate, enhance, generate, store, report.
+
+Every entry point (Lambda handlers, CLI, HTTP app) parses its input, calls
+``Pipeline.run`` and renders the result or the error; nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from genpic import backends
+from genpic.catalog import IMAGE_MODELS, image_cost, text_cost
+from genpic.engines.base import ImageEngine, ImageJob
+from genpic.enhancers.base import Enhancement, PromptEnhancer
+from genpic.errors import ValidationError
+from genpic.images import ImageInfo, normalize_output
+from genpic.inputs import InitImageLoader
+from genpic.logs import logger
+from genpic.request import GenerationRequest, parse_request
+from genpic.settings import Settings
+from genpic.storage.base import ImageStore, StoredImage
+
+
+@dataclass
+class Timings:
+    """Milliseconds spent in each stage."""
+
+    stages: dict[str, int] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time the enclosed block as stage ``name``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = round((time.perf_counter() - start) * 1000)
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    """Everything known about one generated image."""
+
+    request: GenerationRequest
+    request_id: str
+    data: bytes = field(repr=False)
+    stored: StoredImage
+    image: ImageInfo
+    seed: int
+    engine: str
+    preview: bool
+    enhancement: Enhancement
+    timings_ms: dict[str, int]
+    cost_usd: float
+
+    @property
+    def prompt(self) -> str:
+        """The prompt the model was given."""
+        return self.enhancement.prompt
+
+    def to_body(self) -> dict[str, Any]:
+        """Return the public success body (a superset of the seeds' response)."""
+        request = self.request
+        parameters: dict[str, Any] = {
+            "prompt": self.prompt,
+            "model": request.model,
+            "aspect_ratio": None if request.image_to_image else request.aspect_ratio,
+            "seed": self.seed,
+            "output_format": request.output_format,
+            "mode": "image-to-image" if request.image_to_image else "text-to-image",
+        }
+        if request.negative_prompt:
+            parameters["negative_prompt"] = request.negative_prompt
+        if request.image_to_image:
+            parameters["strength"] = request.strength
+        body: dict[str, Any] = {
+            "message": _message(self.preview),
+            "s3_url": self.stored.uri,
+            "bucket": self.stored.bucket,
+            "key": self.stored.key,
+            "filename": self.stored.filename,
+            "url": self.stored.url,
+            "content_type": self.image.content_type,
+            "width": self.image.width,
+            "height": self.image.height,
+            "seed": self.seed,
+            "model": request.model,
+            "engine": self.engine,
+            "preview": self.preview,
+            "parameters": parameters,
+        }
+        if self.enhancement.status != "off":
+            body["original_prompt"] = request.prompt
+            body["enhanced_prompt"] = self.enhancement.prompt
+        body["enhancement"] = _enhancement_body(self.enhancement)
+        body["timings_ms"] = self.timings_ms
+        body["cost_usd"] = self.cost_usd
+        body["request_id"] = self.request_id
+        return body
+
+
+class Pipeline:
+    """Validates, enhances, generates and stores one image per request.
+
+    Parameters
+    ----------
+    settings
+        The deployment's configuration.
+    engine, enhancer, store, inputs
+        Backends; by default the ones ``settings`` names, created on first use.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        engine: ImageEngine | None = None,
+        enhancer: PromptEnhancer | None = None,
+        store: ImageStore | None = None,
+        inputs: InitImageLoader | None = None,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine or backends.create_engine(settings)
+        self.enhancer = enhancer if enhancer is not None else backends.create_enhancer(settings)
+        self.store = store or backends.create_store(settings)
+        self.inputs = inputs or InitImageLoader(settings)
+
+    @classmethod
+    def from_env(cls) -> Pipeline:
+        """Build a pipeline from the environment's settings."""
+        return cls(Settings.from_env())
+
+    def parse(self, payload: Any, *, enhance_default: bool) -> GenerationRequest:
+        """Validate a request payload against this deployment's allowed models."""
+        return parse_request(
+            payload,
+            allowed_models=self.settings.allowed_models,
+            enhance_default=enhance_default,
+        )
+
+    def run(self, request: GenerationRequest, request_id: str) -> GenerationResult:
+        """Generate and store the image ``request`` asks for."""
+        timings = Timings()
+        with timings.stage("total"):
+            _check_capabilities(request)
+            init = self.inputs.load(request)
+            with timings.stage("enhance"):
+                enhancement = self._enhance(request)
+            job = ImageJob(
+                prompt=enhancement.prompt,
+                model=request.model,
+                seed=request.seed,
+                output_format=request.output_format,
+                aspect_ratio=None if init else request.aspect_ratio,
+                negative_prompt=request.negative_prompt,
+                init_image=init[0] if init else None,
+                strength=request.strength if init else None,
+            )
+            with timings.stage("generate"):
+                rendered = self.engine.render(job)
+                data, image = normalize_output(rendered.data, request.output_format)
+            with timings.stage("store"):
+                stored = self.store.save(
+                    data,
+                    image.extension,
+                    image.content_type,
+                    self._metadata(request, rendered.seed, request_id),
+                )
+        result = GenerationResult(
+            request=request,
+            request_id=request_id,
+            data=data,
+            stored=stored,
+            image=image,
+            seed=rendered.seed,
+            engine=self.engine.name,
+            preview=self.engine.preview,
+            enhancement=enhancement,
+            timings_ms={k: timings.stages[k] for k in ("enhance", "generate", "store", "total")},
+            cost_usd=self._cost(request, enhancement),
+        )
+        logger.info(
+            "image generated",
+            extra={
+                "request_id": request_id,
+                "key": stored.key,
+                "model": request.model,
+                "seed": rendered.seed,
+                "enhancement": enhancement.status,
+                "timings_ms": result.timings_ms,
+            },
+        )
+        return result
+
+    def _enhance(self, request: GenerationRequest) -> Enhancement:
+        style = request.enhancement_style
+        if not request.enhance_prompt:
+            return Enhancement(prompt=request.prompt, status="off", enhancer="none", style=style)
+        if self.enhancer is None:
+            return Enhancement(
+                prompt=request.prompt,
+                status="fallback",
+                enhancer="none",
+                style=style,
+                reason="enhancement is disabled here (GENPIC_ENHANCER=off)",
+            )
+        return self.enhancer.enhance(request.prompt, style)
+
+    def _metadata(self, request: GenerationRequest, seed: int, request_id: str) -> dict[str, str]:
+        return {
+            "model": request.model,
+            "seed": str(seed),
+            "engine": self.engine.name,
+            "request-id": request_id,
+        }
+
+    def _cost(self, request: GenerationRequest, enhancement: Enhancement) -> float:
+        cost = 0.0 if self.engine.preview else image_cost(request.model)
+        if enhancement.model:
+            cost += text_cost(
+                enhancement.model, enhancement.input_tokens, enhancement.output_tokens
+            )
+        return round(cost, 6)
+
+
+def _check_capabilities(request: GenerationRequest) -> None:
+    model = IMAGE_MODELS.get(request.model)
+    if request.image_to_image and model is not None and not model.image_to_image:
+        capable = ", ".join(m.model_id for m in IMAGE_MODELS.values() if m.image_to_image)
+        raise ValidationError(
+            f"{model.label} ({model.model_id}) has no image-to-image mode; use {capable}, "
+            "or drop init_image_s3/init_image.",
+            field="model",
+        )
+
+
+def _message(preview: bool) -> str:
+    if preview:
+        return (
+            "Preview image generated offline (GENPIC_ENGINE=preview); "
+            "set GENPIC_ENGINE=bedrock for model output"
+        )
+    return "Image generated successfully"
+
+
+def _enhancement_body(enhancement: Enhancement) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "status": enhancement.status,
+        "enhancer": enhancement.enhancer,
+        "style": enhancement.style,
+    }
+    if enhancement.model:
+        body["model"] = enhancement.model
+    if enhancement.reason:
+        body["reason"] = enhancement.reason
+    return body

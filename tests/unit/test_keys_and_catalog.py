@@ -1,0 +1,47 @@
+"""Output key naming and the price table."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from genpic.catalog import (
+    NOVA_PRO,
+    SD35_LARGE,
+    STABLE_IMAGE_CORE,
+    STABLE_IMAGE_ULTRA,
+    base_model_id,
+    image_cost,
+    text_cost,
+)
+from genpic.keys import new_output_key
+
+
+def test_key_format_and_time_stamp() -> None:
+    key = new_output_key("png", datetime(2025, 11, 6, 10, 30, 22, tzinfo=UTC))
+    assert re.fullmatch(r"outputs/sd35_20251106_103022_[0-9a-f]{32}\.png", key)
+
+
+def test_keys_made_in_the_same_second_differ() -> None:
+    now = datetime(2025, 11, 6, 10, 30, 22, tzinfo=UTC)
+    keys = {new_output_key("jpeg", now) for _ in range(10_000)}
+    assert len(keys) == 10_000
+
+
+@pytest.mark.parametrize(
+    ("model", "price"),
+    [(SD35_LARGE, 0.08), (STABLE_IMAGE_CORE, 0.04), (STABLE_IMAGE_ULTRA, 0.14), ("other", 0.0)],
+)
+def test_image_prices(model: str, price: float) -> None:
+    assert image_cost(model) == pytest.approx(price)
+    assert image_cost(model, images=3) == pytest.approx(3 * price)
+
+
+def test_nova_pro_token_prices_and_inference_profiles() -> None:
+    assert text_cost(NOVA_PRO, 1000, 1000) == pytest.approx(0.0008 + 0.0032)
+    assert text_cost("us." + NOVA_PRO, 500, 250) == pytest.approx(0.0004 + 0.0008)
+    assert text_cost("unknown.model", 1000, 1000) == 0.0
+    assert base_model_id("eu.amazon.nova-pro-v1:0") == NOVA_PRO
+    assert base_model_id(SD35_LARGE) == SD35_LARGE
