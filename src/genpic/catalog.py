@@ -30,6 +30,8 @@ OUTPUT_SIZES: dict[str, tuple[int, int]] = {
     "9:21": (640, 1536),
 }
 ASPECT_RATIOS = tuple(OUTPUT_SIZES)
+MAX_SEED = 4_294_967_294
+DEFAULT_STRENGTH = 0.7
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import uuid
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from genpic.catalog import ASPECT_RATIOS
 from genpic.errors import GenpicError, ValidationError, as_public_error
+from genpic.logs import logger
 from genpic.request import ENHANCEMENT_STYLES, OUTPUT_FORMATS
 
 app = typer.Typer(
@@ -27,8 +29,12 @@ _SUFFIX_FORMATS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "web
 
 
 @app.callback()
-def main() -> None:
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show JSON logs.")] = False,
+) -> None:
     """genpic: serverless AI image generation for AWS."""
+    # The structured logs are for CloudWatch; on a terminal the summary says it all.
+    logger.setLevel(logging.INFO if verbose else logging.ERROR)
 
 
 @app.command()
@@ -144,5 +150,5 @@ def _describe_enhancement(enhancement: dict[str, Any]) -> str:
 
 
 def _fail(error: GenpicError) -> NoReturn:
-    errors.print(f"[red]error[/red] {error.code}: {error.message}", highlight=False)
+    errors.print(f"[red]error[/red] {error.code}: {error.message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=1)

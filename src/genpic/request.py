@@ -11,10 +11,9 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
-from genpic.catalog import ASPECT_RATIOS, DEFAULT_IMAGE_MODEL
+from genpic.catalog import ASPECT_RATIOS, DEFAULT_IMAGE_MODEL, DEFAULT_STRENGTH, MAX_SEED
 from genpic.errors import ValidationError
 
-MAX_SEED = 4_294_967_294
 MAX_PROMPT = 10_000
 ENHANCEMENT_STYLES = ("default", "photorealistic", "artistic", "cinematic", "anime", "minimal")
 OUTPUT_FORMATS = ("jpeg", "png", "webp")
@@ -51,7 +50,7 @@ class GenerationRequest(BaseModel):
     output_format: OutputFormat = "jpeg"
     init_image_s3: StrictStr | None = None
     init_image: StrictStr | None = None
-    strength: Annotated[float, _NotBool, Field(ge=0.0, le=1.0)] = 0.7
+    strength: Annotated[float, _NotBool, Field(ge=0.0, le=1.0)] = DEFAULT_STRENGTH
     enhance_prompt: StrictBool | None = None
     enhancement_style: EnhancementStyle = "default"
     # The seeds' multi-style example lists the styles a client offers alongside its choice.

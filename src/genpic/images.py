@@ -1,0 +1,229 @@
+"""Pillow checks for init images, and normalisation of the images we store.
+
+Every init image goes through ``load_input`` (or ``inspect_input``) before a
+model sees it, and every model output goes through ``normalize_output`` before
+it is stored, so the stored bytes, their file extension and their
+Content-Type always agree.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image
+
+from genpic.errors import InvalidImage, ModelUnavailable
+
+MIN_SIDE = 64
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+# Checked from the header before any pixel is decoded, against decompression bombs.
+MAX_INPUT_PIXELS = 9_437_184
+FORMATS = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+# Pillow reports JPEGs that carry multi-picture data (common from phone cameras) as MPO.
+_PILLOW_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}
+_SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "jpeg": {"format": "JPEG", "quality": 92},
+    "png": {"format": "PNG"},
+    "webp": {"format": "WEBP", "quality": 90},
+}
+# What Pillow raises on undecodable or damaged data, depending on the format plugin.
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
+_FIELD = "init_image"
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """The format and size of an encoded image.
+
+    Attributes
+    ----------
+    format : str
+        ``"jpeg"``, ``"png"`` or ``"webp"``.
+    width, height : int
+        Size in pixels.
+    """
+
+    format: str
+    width: int
+    height: int
+
+    @property
+    def content_type(self) -> str:
+        """The MIME type of the format, such as ``image/jpeg``."""
+        return FORMATS[self.format]
+
+    @property
+    def extension(self) -> str:
+        """The file extension without a dot; ``jpeg`` stays ``jpeg``, as the seeds name files."""
+        return self.format
+
+
+def load_input(data: bytes) -> Image.Image:
+    """Check an init image and return it fully decoded.
+
+    Parameters
+    ----------
+    data : bytes
+        The encoded init image.
+
+    Returns
+    -------
+    PIL.Image.Image
+        The decoded image, in the mode its file stores.
+
+    Raises
+    ------
+    genpic.errors.InvalidImage
+        If ``data`` is over ``MAX_INPUT_BYTES``, is not a JPEG, PNG or WebP image,
+        has more than ``MAX_INPUT_PIXELS`` pixels, has a side under ``MIN_SIDE``
+        pixels, or is truncated or corrupt.
+    """
+    if len(data) > MAX_INPUT_BYTES:
+        raise InvalidImage(
+            f"init image is {len(data):,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes (10 MB). "
+            "Downscale it or save it as JPEG or WebP and try again.",
+            field=_FIELD,
+        )
+    # Pillow itself refuses far larger bombs at open; ours is checked from the header.
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(f"init image has over {MAX_INPUT_PIXELS:,} pixels") from None
+    except _DECODE_ERRORS:
+        raise InvalidImage(
+            "init image could not be read as an image; send a JPEG, PNG or WebP file.",
+            field=_FIELD,
+        ) from None
+    _check_header(image)
+    try:
+        image.load()
+    except _DECODE_ERRORS:
+        raise InvalidImage(
+            f"init image is a truncated or corrupt {image.format} file; "
+            "export it again as JPEG, PNG or WebP.",
+            field=_FIELD,
+        ) from None
+    return image
+
+
+def inspect_input(data: bytes) -> ImageInfo:
+    """Check an init image and describe it.
+
+    Parameters
+    ----------
+    data : bytes
+        The encoded init image.
+
+    Returns
+    -------
+    ImageInfo
+        Its format and size.
+
+    Raises
+    ------
+    genpic.errors.InvalidImage
+        For every reason listed in ``load_input``.
+    """
+    image = load_input(data)
+    return ImageInfo(_PILLOW_FORMATS[str(image.format)], image.width, image.height)
+
+
+def normalize_output(data: bytes, output_format: str) -> tuple[bytes, ImageInfo]:
+    """Make a model's output bytes really be ``output_format``.
+
+    Parameters
+    ----------
+    data : bytes
+        The image bytes the model returned.
+    output_format : str
+        ``"jpeg"``, ``"png"`` or ``"webp"``.
+
+    Returns
+    -------
+    tuple of (bytes, ImageInfo)
+        ``data`` unchanged if it already is ``output_format``, else ``data``
+        re-encoded by ``encode``; and the info of the returned bytes.
+
+    Raises
+    ------
+    genpic.errors.ModelUnavailable
+        If ``data`` is not an image.
+    ValueError
+        If ``output_format`` is not one of ``FORMATS``.
+    """
+    if output_format not in FORMATS:
+        raise ValueError(f"unknown output format {output_format!r}; use one of {sorted(FORMATS)}")
+    try:
+        image = Image.open(io.BytesIO(data))
+        if _PILLOW_FORMATS.get(str(image.format)) == output_format:
+            return data, ImageInfo(output_format, image.width, image.height)
+        image.load()
+    except (*_DECODE_ERRORS, Image.DecompressionBombError):
+        raise ModelUnavailable(
+            "The model returned data that is not an image; try again, and if it keeps "
+            "happening check that the model id names an image model."
+        ) from None
+    return encode(image, output_format), ImageInfo(output_format, image.width, image.height)
+
+
+def encode(image: Image.Image, output_format: str) -> bytes:
+    """Encode ``image`` as ``output_format`` with the project's quality settings.
+
+    Parameters
+    ----------
+    image : PIL.Image.Image
+        The image to encode; converted to RGB (JPEG) or RGB/RGBA (PNG, WebP) as needed.
+    output_format : str
+        ``"jpeg"`` (quality 92), ``"png"`` or ``"webp"`` (quality 90).
+
+    Returns
+    -------
+    bytes
+        The encoded image.
+
+    Raises
+    ------
+    ValueError
+        If ``output_format`` is not one of ``FORMATS``.
+    """
+    options = _SAVE_OPTIONS.get(output_format)
+    if options is None:
+        raise ValueError(f"unknown output format {output_format!r}; use one of {sorted(FORMATS)}")
+    if output_format == "jpeg":
+        if image.mode != "RGB":
+            image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, **options)
+    return buffer.getvalue()
+
+
+def _check_header(image: Image.Image) -> None:
+    """Reject an opened image by format and size, before its pixels are decoded."""
+    if image.format not in _PILLOW_FORMATS:
+        raise InvalidImage(
+            f"init image is a {image.format} image; send a JPEG, PNG or WebP image instead.",
+            field=_FIELD,
+        )
+    width, height = image.size
+    if width * height > MAX_INPUT_PIXELS:
+        raise _too_many_pixels(f"init image is {width}x{height} px ({width * height:,} pixels)")
+    if min(width, height) < MIN_SIDE:
+        raise InvalidImage(
+            f"init image is {width}x{height} px; each side must be at least {MIN_SIDE} px.",
+            field=_FIELD,
+        )
+
+
+def _too_many_pixels(what: str) -> InvalidImage:
+    """Return the error for an init image over ``MAX_INPUT_PIXELS``."""
+    return InvalidImage(
+        f"{what}; the limit is {MAX_INPUT_PIXELS:,} pixels (for example 3072x3072). "
+        "Downscale it and try again.",
+        field=_FIELD,
+    )

@@ -1,0 +1,122 @@
+"""The CLI on the embedded defaults: preview engine, template enhancer, local directory."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from genpic.cli import app
+from tests.conftest import image_bytes
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return Path(__import__("os").environ["GENPIC_DATA_DIR"])
+
+
+def test_generate_a_cat_on_a_fresh_machine(data_dir: Path) -> None:
+    result = runner.invoke(app, ["generate", "a cat"])
+    assert result.exit_code == 0, result.output
+    assert "Preview image generated offline" in result.output
+    [image] = sorted((data_dir / "outputs").glob("sd35_*.jpeg"))
+    with Image.open(image) as opened:
+        assert opened.format == "JPEG"
+        assert opened.size == (1344, 768)
+    sidecar = json.loads(image.with_name(image.name + ".json").read_text())
+    assert sidecar["model"] == "stability.sd3-5-large-v1:0"
+    assert sidecar["content_type"] == "image/jpeg"
+
+
+def test_every_field_as_an_option_and_output_file(data_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "cat.png"
+    result = runner.invoke(
+        app,
+        [
+            "generate",
+            "a cat",
+            "--negative-prompt",
+            "dogs",
+            "--aspect-ratio",
+            "1:1",
+            "--seed",
+            "42",
+            "--model",
+            "stability.stable-image-ultra-v1:1",
+            "--enhance",
+            "--style",
+            "anime",
+            "-o",
+            str(target),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["seed"] == 42
+    assert body["content_type"] == "image/png"
+    assert body["enhancement"]["status"] == "applied"
+    assert body["enhanced_prompt"].startswith("a cat, anime style")
+    assert body["parameters"]["negative_prompt"] == "dogs"
+    assert body["s3_url"].startswith("file://")
+    with Image.open(target) as saved:
+        assert (saved.format, saved.size) == ("PNG", (1024, 1024))
+    assert target.read_bytes() == Path(body["s3_url"].removeprefix("file://")).read_bytes()
+
+
+def test_init_image_from_a_local_file(data_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in.png"
+    source.write_bytes(image_bytes((300, 200), "PNG"))
+    result = runner.invoke(
+        app,
+        [
+            "generate",
+            "as a watercolour",
+            "--init-image",
+            str(source),
+            "--strength",
+            "0.4",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert (body["width"], body["height"]) == (300, 200)
+    assert body["parameters"]["mode"] == "image-to-image"
+    assert body["parameters"]["strength"] == 0.4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["generate", "   "], "ValidationError: Invalid request: prompt"),
+        (["generate", "a", "--aspect-ratio", "4:3"], "aspect_ratio: must be one of"),
+        (["generate", "a", "--init-image", "/no/such/file.png"], "Cannot read --init-image"),
+        (["generate", "a", "--init-image", "s3://elsewhere/x.png"], "Forbidden"),
+    ],
+)
+def test_failures_are_one_line_and_exit_non_zero(
+    data_dir: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (data_dir / "outputs").exists()
+
+
+def test_the_library_is_usable_without_the_cli(data_dir: Path) -> None:
+    from genpic import Pipeline
+
+    pipeline = Pipeline.from_env()
+    result = pipeline.run(
+        pipeline.parse({"prompt": "a cat", "output_format": "webp"}, enhance_default=False), "r1"
+    )
+    assert Image.open(io.BytesIO(result.data)).format == "WEBP"
