@@ -6,8 +6,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from genpic.catalog import DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL, IMAGE_MODELS
+from genpic.errors import ConfigurationError
 
 # Environment variable names, in one place.
 OUTPUT_BUCKET = "OUTPUT_BUCKET"
@@ -27,6 +29,7 @@ MODEL_TIMEOUT = "GENPIC_MODEL_TIMEOUT"
 MODEL_ATTEMPTS = "GENPIC_MODEL_ATTEMPTS"
 
 SEED_REGION = "us-west-2"
+N = TypeVar("N", int, float)
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,27 @@ class Settings:
             text_model=env.get(TEXT_MODEL) or DEFAULT_TEXT_MODEL,
             allowed_models=allowed,
             public_url=(env.get(PUBLIC_URL) or "").rstrip("/") or None,
-            model_timeout_s=float(env.get(MODEL_TIMEOUT) or 25.0),
-            model_attempts=int(env.get(MODEL_ATTEMPTS) or 3),
+            model_timeout_s=_number(env, MODEL_TIMEOUT, float, 25.0),
+            model_attempts=_number(env, MODEL_ATTEMPTS, int, 3),
         )
 
 
 def _choice(env: Mapping[str, str], name: str, default: str) -> str:
     return (env.get(name) or default).strip().lower()
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[N], default: N) -> N:
+    raw = env.get(name)
+    if not raw:
+        return default
+    problem = ConfigurationError(f"{name}={raw!r} must be a positive {kind.__name__}.")
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise problem from None
+    if value <= 0:
+        raise problem
+    return value
 
 
 def _split(value: str | None) -> tuple[str, ...]:

@@ -28,7 +28,6 @@ from genpic.images import encode, load_input
 RGB = tuple[int, int, int]
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
-# The request's default; an image-to-image job should always carry its own.
 _LABEL_COLOUR: RGB = (255, 196, 64)
 _TEXT_COLOUR: RGB = (236, 238, 244)
 _INK: RGB = (8, 9, 18)
