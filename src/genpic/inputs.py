@@ -6,7 +6,7 @@ import base64
 from typing import Any
 
 from genpic.errors import Forbidden
-from genpic.images import MAX_INPUT_BYTES, ImageInfo, inspect_input
+from genpic.images import MAX_INPUT_BYTES, inspect_input
 from genpic.request import GenerationRequest
 from genpic.settings import Settings
 
@@ -18,15 +18,16 @@ class InitImageLoader:
         self._settings = settings
         self._s3_client = s3_client
 
-    def load(self, request: GenerationRequest) -> tuple[bytes, ImageInfo] | None:
-        """Return the init image bytes and what they are, or None for text-to-image."""
+    def load(self, request: GenerationRequest) -> bytes | None:
+        """Return the checked init image bytes, or None for text-to-image."""
         if request.init_image is not None:
             data = base64.b64decode(request.init_image)
         elif request.init_image_s3 is not None:
             data = self._read_s3(*request.init_image_location())
         else:
             return None
-        return data, inspect_input(data)
+        inspect_input(data)
+        return data
 
     def _read_s3(self, bucket: str, key: str) -> bytes:
         allowed = self._settings.input_bucket

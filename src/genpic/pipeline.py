@@ -147,7 +147,7 @@ class Pipeline:
         timings = Timings()
         with timings.stage("total"):
             _check_capabilities(request)
-            init = self.inputs.load(request)
+            init_image = self.inputs.load(request)
             with timings.stage("enhance"):
                 enhancement = self._enhance(request)
             job = ImageJob(
@@ -155,10 +155,10 @@ class Pipeline:
                 model=request.model,
                 seed=request.seed,
                 output_format=request.output_format,
-                aspect_ratio=None if init else request.aspect_ratio,
+                aspect_ratio=None if init_image else request.aspect_ratio,
                 negative_prompt=request.negative_prompt,
-                init_image=init[0] if init else None,
-                strength=request.strength if init else None,
+                init_image=init_image,
+                strength=request.strength if init_image else None,
             )
             with timings.stage("generate"):
                 rendered = self.engine.render(job)
