@@ -26,6 +26,7 @@ TEXT_MODEL = "GENPIC_TEXT_MODEL"
 ALLOWED_MODELS = "GENPIC_ALLOWED_MODELS"
 PUBLIC_URL = "GENPIC_PUBLIC_URL"
 MODEL_TIMEOUT = "GENPIC_MODEL_TIMEOUT"
+ENHANCE_TIMEOUT = "GENPIC_ENHANCE_TIMEOUT"
 MODEL_ATTEMPTS = "GENPIC_MODEL_ATTEMPTS"
 
 SEED_REGION = "us-west-2"
@@ -47,7 +48,9 @@ class Settings:
     text_model: str = DEFAULT_TEXT_MODEL
     allowed_models: tuple[str, ...] = field(default=tuple(IMAGE_MODELS))
     public_url: str | None = None
-    model_timeout_s: float = 25.0
+    # Together (plus throttling back-off) these stay inside API Gateway's 30 s.
+    model_timeout_s: float = 20.0
+    enhance_timeout_s: float = 6.0
     model_attempts: int = 3
 
     @classmethod
@@ -71,7 +74,8 @@ class Settings:
             text_model=env.get(TEXT_MODEL) or DEFAULT_TEXT_MODEL,
             allowed_models=allowed,
             public_url=(env.get(PUBLIC_URL) or "").rstrip("/") or None,
-            model_timeout_s=_number(env, MODEL_TIMEOUT, float, 25.0),
+            model_timeout_s=_number(env, MODEL_TIMEOUT, float, 20.0),
+            enhance_timeout_s=_number(env, ENHANCE_TIMEOUT, float, 6.0),
             model_attempts=_number(env, MODEL_ATTEMPTS, int, 3),
         )
 

@@ -245,3 +245,15 @@ def test_output_format_bytes_extension_and_content_type_agree(
     assert status == 200
     assert body["content_type"] == f"image/{fmt}"
     assert stored_image(aws, body).format.lower() == fmt
+
+
+def test_a_slow_enhancer_falls_back_within_its_own_timeout(
+    aws: Any, bedrock: BedrockDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GENPIC_ENHANCE_TIMEOUT", "0.5")
+    bedrock.inject(Fault("", delay_seconds=1.5, operation="Converse"))
+    status, _, body = invoke("enhance", {"prompt": "a dragon"})
+    assert status == 200, body
+    assert body["enhancement"]["status"] == "fallback"
+    assert "UpstreamTimeout" in body["enhancement"]["reason"]
+    assert sum(1 for c in bedrock.requests if c.operation == "Converse") == 1

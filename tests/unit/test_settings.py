@@ -22,6 +22,7 @@ def test_laptop_defaults_are_offline() -> None:
     assert settings.region == "us-west-2"
     assert settings.text_model == "amazon.nova-pro-v1:0"
     assert settings.allowed_models == tuple(IMAGE_MODELS)
+    assert (settings.model_timeout_s, settings.enhance_timeout_s) == (20.0, 6.0)
 
 
 def test_lambda_defaults_are_bedrock_and_s3() -> None:
@@ -47,6 +48,7 @@ def test_every_choice_switches_by_variable() -> None:
             "GENPIC_ALLOWED_MODELS": "stability.stable-image-core-v1:1, ",
             "GENPIC_PUBLIC_URL": "http://127.0.0.1:8080/",
             "GENPIC_MODEL_TIMEOUT": "12.5",
+            "GENPIC_ENHANCE_TIMEOUT": "4",
             "GENPIC_MODEL_ATTEMPTS": "2",
         }
     )
@@ -61,6 +63,7 @@ def test_every_choice_switches_by_variable() -> None:
     )
     assert settings.public_url == "http://127.0.0.1:8080"
     assert (settings.model_timeout_s, settings.model_attempts) == (12.5, 2)
+    assert settings.enhance_timeout_s == 4
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-3"])

@@ -22,12 +22,12 @@ _session_lock = threading.Lock()
 Service = Literal["s3", "bedrock-runtime"]
 
 
-def bedrock_runtime(settings: Settings) -> Any:
+def bedrock_runtime(settings: Settings, read_timeout: float) -> Any:
     """Return a Bedrock Runtime client that retries throttles but never a timed-out call."""
     return _cached_client(
         "bedrock-runtime",
         settings.region,
-        settings.model_timeout_s,
+        read_timeout,
         settings.model_attempts,
         _endpoint_override("BEDROCK_RUNTIME"),
     )

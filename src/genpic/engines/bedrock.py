@@ -28,7 +28,9 @@ class BedrockImageEngine(ImageEngine):
 
     def __init__(self, settings: Settings, client: Any | None = None) -> None:
         self._settings = settings
-        self._client = client if client is not None else bedrock_runtime(settings)
+        self._client = (
+            client if client is not None else bedrock_runtime(settings, settings.model_timeout_s)
+        )
 
     def render(self, job: ImageJob) -> RenderedImage:
         """Invoke the model and return its image, or raise a public error."""

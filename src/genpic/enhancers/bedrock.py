@@ -22,7 +22,9 @@ class ConverseEnhancer(PromptEnhancer):
     def __init__(self, settings: Settings, client: Any | None = None) -> None:
         self.model = settings.text_model
         self._region = settings.region
-        self._client = client if client is not None else bedrock_runtime(settings)
+        self._client = (
+            client if client is not None else bedrock_runtime(settings, settings.enhance_timeout_s)
+        )
 
     def rewrite(self, prompt: str, style: str) -> Rewrite:
         """Return the model's rewrite of ``prompt`` in ``style``."""
