@@ -9,7 +9,7 @@ import statistics
 import sys
 import time
 
-from genpic.catalog import OUTPUT_SIZES
+from genpic.catalog import STABILITY_SIZES
 from genpic.engines.base import ImageJob
 from genpic.engines.preview import PreviewEngine
 
@@ -18,7 +18,7 @@ def main(repeats: int) -> None:
     engine = PreviewEngine()
     engine.render(ImageJob("warm up", "m", 1, "jpeg", "1:1"))  # loads the font once
     print(f"{'ratio':>6} {'size':>10} " + " ".join(f"{fmt:>9}" for fmt in ("jpeg", "png", "webp")))
-    for ratio, (width, height) in OUTPUT_SIZES.items():
+    for ratio, (width, height) in STABILITY_SIZES.items():
         cells = []
         for fmt in ("jpeg", "png", "webp"):
             samples = []

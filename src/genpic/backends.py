@@ -6,15 +6,12 @@ from typing import TYPE_CHECKING
 
 from genpic.errors import ConfigurationError
 from genpic.settings import ENGINE, ENHANCER, STORAGE, Settings
+from genpic.vocabulary import ENGINES, ENHANCERS, STORES
 
 if TYPE_CHECKING:
     from genpic.engines.base import ImageEngine
     from genpic.enhancers.base import PromptEnhancer
     from genpic.storage.base import ImageStore
-
-ENGINES = ("bedrock", "preview")
-ENHANCERS = ("bedrock", "template", "off")
-STORES = ("s3", "local")
 
 
 def create_engine(settings: Settings) -> ImageEngine:

@@ -13,10 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from genpic.catalog import ASPECT_RATIOS
 from genpic.errors import GenpicError, ValidationError, as_public_error
 from genpic.logs import logger
-from genpic.request import ENHANCEMENT_STYLES, OUTPUT_FORMATS
+from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES, OUTPUT_FORMATS
 
 app = typer.Typer(
     help="Generate images with Stability AI models on Amazon Bedrock, or offline previews.",

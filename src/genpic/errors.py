@@ -11,10 +11,10 @@ Hierarchy::
     ├── ModelUnavailable              502 ModelUnavailable
     ├── StorageError                  502 StorageError
     ├── UpstreamTimeout               504 UpstreamTimeout
-    └── InternalError                 500 InternalError
-        └── ConfigurationError        500 InternalError (a setting names no backend)
+    ├── InternalError                 500 InternalError
+    └── ConfigurationError            500 ConfigurationError (names the variable to fix)
 
-Backend SDK errors are translated once, in ``genpic.aws.errors``; everything
+Backend SDK errors are translated once, in ``genpic.awssdk.errors``; everything
 else that escapes the pipeline is reported as ``InternalError`` without its
 internal details.
 """
@@ -124,8 +124,10 @@ class InternalError(GenpicError):
     """An unexpected fault; its details go to the logs, never to the caller."""
 
 
-class ConfigurationError(InternalError):
-    """The deployment's settings are inconsistent; the message says which variable to fix."""
+class ConfigurationError(GenpicError):
+    """A deployment setting is wrong; the message names the variable and how to fix it."""
+
+    code = "ConfigurationError"
 
 
 def as_public_error(exc: BaseException) -> GenpicError:

@@ -16,15 +16,20 @@ from typing import Any
 from PIL import Image
 
 from genpic.errors import InvalidImage, ModelUnavailable
+from genpic.vocabulary import CONTENT_TYPES, OUTPUT_FORMATS, OutputFormat
 
 MIN_SIDE = 64
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 # Checked from the header before any pixel is decoded, against decompression bombs.
 MAX_INPUT_PIXELS = 9_437_184
-FORMATS = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 # Pillow reports JPEGs that carry multi-picture data (common from phone cameras) as MPO.
-_PILLOW_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}
+_PILLOW_FORMATS: dict[str, OutputFormat] = {
+    "JPEG": "jpeg",
+    "MPO": "jpeg",
+    "PNG": "png",
+    "WEBP": "webp",
+}
 _SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "jpeg": {"format": "JPEG", "quality": 92},
     "png": {"format": "PNG"},
@@ -47,14 +52,14 @@ class ImageInfo:
         Size in pixels.
     """
 
-    format: str
+    format: OutputFormat
     width: int
     height: int
 
     @property
     def content_type(self) -> str:
         """The MIME type of the format, such as ``image/jpeg``."""
-        return FORMATS[self.format]
+        return CONTENT_TYPES[self.format]
 
     @property
     def extension(self) -> str:
@@ -153,10 +158,10 @@ def normalize_output(data: bytes, output_format: str) -> tuple[bytes, ImageInfo]
     genpic.errors.ModelUnavailable
         If ``data`` is not an image.
     ValueError
-        If ``output_format`` is not one of ``FORMATS``.
+        If ``output_format`` is not one of ``genpic.vocabulary.OUTPUT_FORMATS``.
     """
-    if output_format not in FORMATS:
-        raise ValueError(f"unknown output format {output_format!r}; use one of {sorted(FORMATS)}")
+    if output_format not in CONTENT_TYPES:
+        raise ValueError(f"unknown output format {output_format!r}; use {OUTPUT_FORMATS}")
     try:
         image = Image.open(io.BytesIO(data))
         if _PILLOW_FORMATS.get(str(image.format)) == output_format:
@@ -188,11 +193,11 @@ def encode(image: Image.Image, output_format: str) -> bytes:
     Raises
     ------
     ValueError
-        If ``output_format`` is not one of ``FORMATS``.
+        If ``output_format`` is not one of ``genpic.vocabulary.OUTPUT_FORMATS``.
     """
     options = _SAVE_OPTIONS.get(output_format)
     if options is None:
-        raise ValueError(f"unknown output format {output_format!r}; use one of {sorted(FORMATS)}")
+        raise ValueError(f"unknown output format {output_format!r}; use {OUTPUT_FORMATS}")
     if output_format == "jpeg":
         if image.mode != "RGB":
             image = image.convert("RGB")

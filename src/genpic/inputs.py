@@ -49,7 +49,7 @@ class InitImageLoader:
 
     def _client(self) -> Any:
         if self._s3_client is None:
-            from genpic.aws.clients import s3
+            from genpic.awssdk.clients import s3
 
             self._s3_client = s3(self._settings)
         return self._s3_client

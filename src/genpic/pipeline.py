@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from genpic import backends
-from genpic.catalog import IMAGE_MODELS, image_cost, text_cost
+from genpic.catalog import image_cost, text_cost
 from genpic.engines.base import ImageEngine, ImageJob
 from genpic.enhancers.base import Enhancement, PromptEnhancer
-from genpic.errors import ValidationError
 from genpic.images import ImageInfo, normalize_output
 from genpic.inputs import InitImageLoader
 from genpic.logs import logger
@@ -79,7 +78,9 @@ class GenerationResult:
             parameters["strength"] = request.strength
         body: dict[str, Any] = {
             "message": _message(self.preview),
-            "s3_url": self.stored.uri,
+            # The original response's key: an S3 location, so null for local storage.
+            "s3_url": self.stored.uri if self.stored.bucket else None,
+            "uri": self.stored.uri,
             "bucket": self.stored.bucket,
             "key": self.stored.key,
             "filename": self.stored.filename,
@@ -146,7 +147,6 @@ class Pipeline:
         """Generate and store the image ``request`` asks for."""
         timings = Timings()
         with timings.stage("total"):
-            _check_capabilities(request)
             init_image = self.inputs.load(request)
             with timings.stage("enhance"):
                 enhancement = self._enhance(request)
@@ -165,6 +165,7 @@ class Pipeline:
                 data, image = normalize_output(rendered.data, request.output_format)
             with timings.stage("store"):
                 stored = self.store.save(
+                    request.model,
                     data,
                     image.extension,
                     image.content_type,
@@ -225,17 +226,6 @@ class Pipeline:
                 enhancement.model, enhancement.input_tokens, enhancement.output_tokens
             )
         return round(cost, 6)
-
-
-def _check_capabilities(request: GenerationRequest) -> None:
-    model = IMAGE_MODELS.get(request.model)
-    if request.image_to_image and model is not None and not model.image_to_image:
-        capable = ", ".join(m.model_id for m in IMAGE_MODELS.values() if m.image_to_image)
-        raise ValidationError(
-            f"{model.label} ({model.model_id}) has no image-to-image mode; use {capable}, "
-            "or drop init_image_s3/init_image.",
-            field="model",
-        )
 
 
 def _message(preview: bool) -> str:

@@ -6,24 +6,35 @@ import base64
 import binascii
 import re
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
-from genpic.catalog import ASPECT_RATIOS, DEFAULT_IMAGE_MODEL, DEFAULT_STRENGTH, MAX_SEED
+from genpic.catalog import (
+    DEFAULT_IMAGE_MODEL,
+    DEFAULT_STRENGTH,
+    IMAGE_MODELS,
+    MAX_PROMPT,
+    MAX_SEED,
+    image_model,
+)
 from genpic.errors import ValidationError
+from genpic.vocabulary import (
+    ASPECT_RATIOS,
+    ENHANCEMENT_STYLES,
+    FORMAT_ALIASES,
+    OUTPUT_FORMATS,
+    AspectRatio,
+    EnhancementStyle,
+    OutputFormat,
+)
 
-MAX_PROMPT = 10_000
-ENHANCEMENT_STYLES = ("default", "photorealistic", "artistic", "cinematic", "anime", "minimal")
-OUTPUT_FORMATS = ("jpeg", "png", "webp")
-# The seeds' enhance function passes this to the generate function; it is ours to derive.
+# The original enhance function passes this to the generate function; it is ours to derive.
 IGNORED_FIELDS = frozenset({"original_prompt"})
 _S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])/(?P<key>.+)$")
-
-AspectRatio = Literal["1:1", "16:9", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21"]
-OutputFormat = Literal["jpeg", "png", "webp"]
-EnhancementStyle = Literal["default", "photorealistic", "artistic", "cinematic", "anime", "minimal"]
+# Choices are matched without regard to case or surrounding spaces ("PNG", " Anime").
+_CASE_FREE_FIELDS = ("output_format", "enhancement_style")
 # Booleans are ints to Python; a seed or strength of `true` is a client bug.
 _NotBool = pydantic.BeforeValidator(lambda v: _reject_bool(v))
 
@@ -32,6 +43,13 @@ def _reject_bool(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("must be a number, not a boolean")
     return value
+
+
+def _choice(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    name = value.strip().lower()
+    return FORMAT_ALIASES.get(name, name)
 
 
 class GenerationRequest(BaseModel):
@@ -53,8 +71,9 @@ class GenerationRequest(BaseModel):
     strength: Annotated[float, _NotBool, Field(ge=0.0, le=1.0)] = DEFAULT_STRENGTH
     enhance_prompt: StrictBool | None = None
     enhancement_style: EnhancementStyle = "default"
-    # The seeds' multi-style example lists the styles a client offers alongside its choice.
+    # The original multi-style example lists the styles a client offers alongside its choice.
     styles: tuple[EnhancementStyle, ...] | None = None
+    translate: StrictBool | None = None
 
     @pydantic.model_validator(mode="before")
     @classmethod
@@ -67,6 +86,16 @@ class GenerationRequest(BaseModel):
     @classmethod
     def _trim_prompt(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
+
+    @pydantic.field_validator(*_CASE_FREE_FIELDS, mode="before")
+    @classmethod
+    def _case_free(cls, value: Any) -> Any:
+        return _choice(value)
+
+    @pydantic.field_validator("styles", mode="before")
+    @classmethod
+    def _case_free_list(cls, value: Any) -> Any:
+        return [_choice(v) for v in value] if isinstance(value, list | tuple) else value
 
     @pydantic.field_validator("model")
     @classmethod
@@ -133,16 +162,63 @@ def parse_request(
         )
     except pydantic.ValidationError as exc:
         raise _as_validation_error(exc) from None
+    problems = _beyond_model_limits(request)
+    if problems:
+        raise _validation_error(problems)
     if request.enhance_prompt is None:
         request = request.model_copy(update={"enhance_prompt": enhance_default})
     return request
+
+
+def _beyond_model_limits(request: GenerationRequest) -> list[dict[str, str]]:
+    """Check what each model declares in the catalog, before any paid call."""
+    model = image_model(request.model)
+    if model is None:
+        return []
+    problems = []
+    if request.image_to_image and not model.image_to_image:
+        capable = ", ".join(m.model_id for m in IMAGE_MODELS.values() if m.image_to_image)
+        problems.append(
+            _detail(
+                "model",
+                f"{model.label} has no image-to-image mode; use one "
+                f"of {capable}, or send no init image",
+            )
+        )
+    if request.seed > model.max_seed:
+        problems.append(
+            _detail(
+                "seed",
+                f"{model.label} takes seeds from 0 to {model.max_seed:,} (0 picks one at random)",
+            )
+        )
+    for field, text, limit in (
+        ("prompt", request.prompt, model.max_prompt),
+        ("negative_prompt", request.negative_prompt or "", model.max_negative_prompt),
+    ):
+        if len(text) > limit:
+            problems.append(
+                _detail(
+                    field,
+                    f"{model.label} takes at most {limit:,} characters; this one has {len(text):,}",
+                )
+            )
+    return problems
+
+
+def _detail(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "message": message}
 
 
 def _as_validation_error(exc: pydantic.ValidationError) -> ValidationError:
     details = []
     for error in exc.errors(include_url=False, include_input=False):
         field = ".".join(str(part) for part in error["loc"]) or "body"
-        details.append({"field": field, "message": _describe(error)})
+        details.append(_detail(field, _describe(error)))
+    return _validation_error(details)
+
+
+def _validation_error(details: list[dict[str, str]]) -> ValidationError:
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
     return ValidationError(
         f"Invalid request: {summary}.", field=details[0]["field"], details=details

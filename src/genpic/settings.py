@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from genpic.catalog import DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL, IMAGE_MODELS
+from genpic.catalog import DEFAULT_ALLOWED_MODELS, DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL
 from genpic.errors import ConfigurationError
 
 # Environment variable names, in one place.
@@ -46,7 +46,7 @@ class Settings:
     input_bucket: str | None = None
     image_model: str = DEFAULT_IMAGE_MODEL
     text_model: str = DEFAULT_TEXT_MODEL
-    allowed_models: tuple[str, ...] = field(default=tuple(IMAGE_MODELS))
+    allowed_models: tuple[str, ...] = DEFAULT_ALLOWED_MODELS
     public_url: str | None = None
     # Together (plus throttling back-off) these stay inside API Gateway's 30 s.
     model_timeout_s: float = 20.0
@@ -59,7 +59,7 @@ class Settings:
         env = os.environ if env is None else env
         on_lambda = bool(env.get(LAMBDA_FUNCTION_NAME))
         image_model = env.get(IMAGE_MODEL) or DEFAULT_IMAGE_MODEL
-        allowed = _split(env.get(ALLOWED_MODELS)) or tuple(IMAGE_MODELS)
+        allowed = _split(env.get(ALLOWED_MODELS)) or DEFAULT_ALLOWED_MODELS
         if image_model not in allowed:
             allowed = (*allowed, image_model)
         return cls(

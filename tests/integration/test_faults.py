@@ -142,12 +142,13 @@ def test_missing_output_bucket_is_a_storage_error(aws: Any, bedrock: BedrockDoub
     assert "OUTPUT_BUCKET" in body["message"]
 
 
-def test_unset_output_bucket_is_a_storage_error(
+def test_unset_output_bucket_is_a_configuration_error(
     aws: Any, bedrock: BedrockDouble, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("OUTPUT_BUCKET")
     status, _, body = invoke("generate", A_CAT)
-    assert (status, body["error"]) == (502, "StorageError")
+    assert (status, body["error"]) == (500, "ConfigurationError")
+    assert "OUTPUT_BUCKET" in body["message"]
     assert bedrock.requests == []
 
 

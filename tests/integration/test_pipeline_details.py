@@ -103,10 +103,10 @@ def test_enhancer_off_reports_why(
     assert [c.operation for c in bedrock.requests] == ["InvokeModel"]
 
 
-def test_unknown_backend_name_is_an_internal_error_naming_the_variable(
+def test_unknown_backend_name_is_a_configuration_error_naming_the_variable(
     aws: Any, bedrock: BedrockDouble, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GENPIC_ENGINE", "dalle")
     status, _, body = invoke("generate", {"prompt": "a cat"})
-    assert (status, body["error"]) == (500, "InternalError")
+    assert (status, body["error"]) == (500, "ConfigurationError")
     assert "GENPIC_ENGINE='dalle'" in body["message"]

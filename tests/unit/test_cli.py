@@ -65,10 +65,11 @@ def test_every_field_as_an_option_and_output_file(data_dir: Path, tmp_path: Path
     assert body["enhancement"]["status"] == "applied"
     assert body["enhanced_prompt"].startswith("a cat, anime style")
     assert body["parameters"]["negative_prompt"] == "dogs"
-    assert body["s3_url"].startswith("file://")
+    assert body["s3_url"] is None
+    assert body["uri"].startswith("file://")
     with Image.open(target) as saved:
         assert (saved.format, saved.size) == ("PNG", (1024, 1024))
-    assert target.read_bytes() == Path(body["s3_url"].removeprefix("file://")).read_bytes()
+    assert target.read_bytes() == Path(body["uri"].removeprefix("file://")).read_bytes()
 
 
 def test_init_image_from_a_local_file(data_dir: Path, tmp_path: Path) -> None:

@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from genpic.catalog import (
+    NOVA_CANVAS,
     NOVA_PRO,
     SD35_LARGE,
     STABLE_IMAGE_CORE,
     STABLE_IMAGE_ULTRA,
+    TITAN_IMAGE_V2,
     base_model_id,
     image_cost,
     text_cost,
@@ -19,15 +21,21 @@ from genpic.catalog import (
 from genpic.keys import new_output_key
 
 
-def test_key_format_and_time_stamp() -> None:
-    key = new_output_key("png", datetime(2025, 11, 6, 10, 30, 22, tzinfo=UTC))
-    assert re.fullmatch(r"outputs/sd35_20251106_103022_[0-9a-f]{32}\.png", key)
-
-
-def test_keys_made_in_the_same_second_differ() -> None:
-    now = datetime(2025, 11, 6, 10, 30, 22, tzinfo=UTC)
-    keys = {new_output_key("jpeg", now) for _ in range(10_000)}
-    assert len(keys) == 10_000
+@pytest.mark.parametrize(
+    ("model", "prefix"),
+    [
+        (SD35_LARGE, "sd35"),
+        (STABLE_IMAGE_CORE, "core"),
+        (STABLE_IMAGE_ULTRA, "ultra"),
+        (NOVA_CANVAS, "canvas"),
+        (TITAN_IMAGE_V2, "titan"),
+        ("us." + STABLE_IMAGE_ULTRA, "ultra"),
+        ("vendor.some-model:2", "somemodel"),
+    ],
+)
+def test_key_names_the_model_and_the_time(model: str, prefix: str) -> None:
+    key = new_output_key(model, "png", datetime(2025, 11, 6, 10, 30, 22, tzinfo=UTC))
+    assert re.fullmatch(rf"outputs/{prefix}_20251106_103022_[0-9a-f]{{32}}\.png", key)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from genpic.catalog import SD35_LARGE
 from genpic.errors import StorageError
 from genpic.settings import Settings
 from genpic.storage.base import ObjectExists
@@ -33,8 +34,8 @@ def test_exclusive_create_with_metadata_sidecar(tmp_path: Path) -> None:
 
 def test_save_picks_fresh_keys(tmp_path: Path) -> None:
     local = store(tmp_path, public_url="http://127.0.0.1:8080")
-    first = local.save(b"x", "webp", "image/webp", {})
-    second = local.save(b"x", "webp", "image/webp", {})
+    first = local.save(SD35_LARGE, b"x", "webp", "image/webp", {})
+    second = local.save(SD35_LARGE, b"x", "webp", "image/webp", {})
     assert first.key != second.key
     assert first.url == f"http://127.0.0.1:8080/images/{first.key}"
 

@@ -7,10 +7,11 @@ import io
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
-from genpic.catalog import ASPECT_RATIOS, MAX_SEED, OUTPUT_SIZES
+from genpic.catalog import MAX_SEED, STABILITY_SIZES
 from genpic.engines.base import ImageJob
 from genpic.engines.preview import PreviewEngine
 from genpic.errors import InvalidImage
+from genpic.vocabulary import ASPECT_RATIOS
 
 ENGINE = PreviewEngine()
 
@@ -54,7 +55,7 @@ def test_is_a_public_preview_engine() -> None:
 def test_renders_the_model_size_for_each_aspect_ratio(aspect_ratio: str) -> None:
     rendered = ENGINE.render(_job(aspect_ratio=aspect_ratio))
 
-    assert _open(rendered.data).size == OUTPUT_SIZES[aspect_ratio]
+    assert _open(rendered.data).size == STABILITY_SIZES[aspect_ratio]
     assert rendered.seed == 42
 
 

@@ -1,1 +1,1 @@
-"""AWS adapters: boto3 clients, error translation, Lambda events and handlers."""
+"""Lambda entry points: the handlers, the event shapes they accept, and their metrics."""

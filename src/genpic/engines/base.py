@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
+from genpic.vocabulary import AspectRatio, OutputFormat
+
 
 @dataclass(frozen=True)
 class ImageJob:
@@ -14,8 +16,8 @@ class ImageJob:
     prompt: str
     model: str
     seed: int
-    output_format: str
-    aspect_ratio: str | None
+    output_format: OutputFormat
+    aspect_ratio: AspectRatio | None
     negative_prompt: str | None = None
     init_image: bytes | None = None
     strength: float | None = None

@@ -7,8 +7,8 @@ import binascii
 import json
 from typing import Any
 
-from genpic.aws.clients import bedrock_runtime
-from genpic.aws.errors import bedrock_error
+from genpic.awssdk.clients import bedrock_runtime
+from genpic.awssdk.errors import bedrock_error
 from genpic.engines.base import ImageEngine, ImageJob, RenderedImage
 from genpic.errors import ContentFiltered, ModelUnavailable
 from genpic.settings import Settings

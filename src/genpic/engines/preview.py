@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
-from genpic.catalog import DEFAULT_STRENGTH, MAX_SEED, OUTPUT_SIZES
+from genpic.catalog import DEFAULT_STRENGTH, MAX_SEED, STABILITY_SIZES, image_model
 from genpic.engines.base import ImageEngine, ImageJob, RenderedImage
 from genpic.images import encode, load_input
 
@@ -108,15 +108,17 @@ class PreviewEngine(ImageEngine):
 
     def render(self, job: ImageJob) -> RenderedImage:
         """Draw ``job``: a landscape for text-to-image, a restyled input for image-to-image."""
-        seed = job.seed or secrets.randbelow(MAX_SEED) + 1
+        model = image_model(job.model)
+        seed = job.seed or secrets.randbelow(model.max_seed if model else MAX_SEED) + 1
         rng = random.Random(_job_hash(job, seed))
         palette = _palette(job.prompt, rng)
         if job.init_image is not None:
             image = _restyle(job.init_image, palette, _strength(job))
         else:
-            if job.aspect_ratio not in OUTPUT_SIZES:
+            sizes = model.sizes if model else STABILITY_SIZES
+            if job.aspect_ratio is None or job.aspect_ratio not in sizes:
                 raise ValueError(f"unknown aspect ratio {job.aspect_ratio!r}")
-            image = _landscape(OUTPUT_SIZES[job.aspect_ratio], job.prompt, palette, rng)
+            image = _landscape(sizes[job.aspect_ratio], job.prompt, palette, rng)
         _caption(image, job.prompt, seed)
         return RenderedImage(data=encode(image, job.output_format), seed=seed)
 

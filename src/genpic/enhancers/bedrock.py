@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from genpic.aws.clients import bedrock_runtime
-from genpic.aws.errors import bedrock_error
+from genpic.awssdk.clients import bedrock_runtime
+from genpic.awssdk.errors import bedrock_error
 from genpic.enhancers.base import EnhancementRefused, PromptEnhancer, Rewrite
 from genpic.enhancers.styles import STYLES
 from genpic.settings import Settings

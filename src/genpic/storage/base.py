@@ -43,12 +43,18 @@ class ImageStore(ABC):
         """Write ``data`` at ``key`` unless it exists (then raise ``ObjectExists``)."""
 
     def save(
-        self, data: bytes, extension: str, content_type: str, metadata: Mapping[str, str]
+        self,
+        model: str,
+        data: bytes,
+        extension: str,
+        content_type: str,
+        metadata: Mapping[str, str],
     ) -> StoredImage:
-        """Store ``data`` under a fresh output key, never overwriting an existing object."""
+        """Store ``model``'s image under a fresh output key, never overwriting an existing one."""
         for _ in range(_KEY_ATTEMPTS):
+            key = new_output_key(model, extension)
             try:
-                return self.put_if_absent(new_output_key(extension), data, content_type, metadata)
+                return self.put_if_absent(key, data, content_type, metadata)
             except ObjectExists:
                 continue
         raise StorageError(

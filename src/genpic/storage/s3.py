@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from genpic.aws.clients import s3
-from genpic.aws.errors import error_code, s3_error
-from genpic.errors import StorageError
+from genpic.awssdk.clients import s3
+from genpic.awssdk.errors import error_code, s3_error
+from genpic.errors import ConfigurationError
 from genpic.settings import Settings
 from genpic.storage.base import ImageStore, ObjectExists, StoredImage
 
@@ -23,7 +23,10 @@ class S3Store(ImageStore):
 
     def __init__(self, settings: Settings, client: Any | None = None) -> None:
         if not settings.output_bucket:
-            raise StorageError("OUTPUT_BUCKET is not set; name the bucket for generated images.")
+            raise ConfigurationError(
+                "OUTPUT_BUCKET is not set; name the bucket for generated images, or use "
+                "GENPIC_STORAGE=local."
+            )
         self.bucket = settings.output_bucket
         self._client = client if client is not None else s3(settings)
 

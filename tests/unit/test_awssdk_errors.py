@@ -11,7 +11,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from genpic.aws.errors import bedrock_error, error_code, s3_error
+from genpic.awssdk.errors import bedrock_error, error_code, s3_error
 from genpic.errors import GenpicError
 
 
