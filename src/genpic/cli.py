@@ -63,6 +63,14 @@ def generate(
     style: Annotated[
         str | None, typer.Option(help="Enhancement style: " + " | ".join(ENHANCEMENT_STYLES))
     ] = None,
+    translate: Annotated[
+        bool | None,
+        typer.Option(
+            "--translate/--no-translate",
+            help="Translate a non-English prompt when not enhancing [default: GENPIC_TRANSLATE]",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Also save the image to this file.")
     ] = None,
@@ -85,6 +93,7 @@ def generate(
         "strength": strength,
         "enhance_prompt": enhance,
         "enhancement_style": style,
+        "translate": translate,
         **_init_image_fields(init_image),
     }
     try:
@@ -131,6 +140,7 @@ def _print_summary(body: dict[str, Any], output: Path | None) -> None:
         ("model", body["model"] + (" (preview engine)" if body["preview"] else "")),
         ("prompt", body["parameters"]["prompt"]),
         ("enhancement", _describe_enhancement(body["enhancement"])),
+        ("translation", _describe_translation(body.get("translation"))),
         ("time", f"{body['timings_ms']['total']} ms"),
         ("cost", f"${body['cost_usd']:.4f} (estimate)"),
     ]
@@ -145,6 +155,15 @@ def _describe_enhancement(enhancement: dict[str, Any]) -> str:
     text = f"{enhancement['status']} ({enhancement['enhancer']}, {enhancement['style']})"
     if enhancement.get("reason"):
         text += f": {enhancement['reason']}"
+    return text
+
+
+def _describe_translation(translation: dict[str, Any] | None) -> str | None:
+    if translation is None:
+        return None
+    text = f"{translation['status']} (from {translation['source_language']})"
+    if translation.get("reason"):
+        text += f": {translation['reason']}"
     return text
 
 

@@ -1,4 +1,4 @@
-"""The one generation pipeline: validate, enhance, generate, store, report.
+"""The one generation pipeline: validate, enhance or translate, generate, store, report.
 
 Every entry point (Lambda handlers, CLI, HTTP app) parses its input, calls
 ``Pipeline.run`` and renders the result or the error; nothing else.
@@ -15,9 +15,10 @@ from typing import Any
 from genpic import backends
 from genpic.catalog import image_cost, text_cost
 from genpic.engines.base import ImageEngine, ImageJob
-from genpic.enhancers.base import Enhancement, PromptEnhancer
+from genpic.enhancers.base import Enhancement, PromptEnhancer, Translation
 from genpic.images import ImageInfo, normalize_output
 from genpic.inputs import InitImageLoader
+from genpic.language import detect_language
 from genpic.logs import logger
 from genpic.request import GenerationRequest, parse_request
 from genpic.settings import Settings
@@ -55,11 +56,12 @@ class GenerationResult:
     enhancement: Enhancement
     timings_ms: dict[str, int]
     cost_usd: float
+    translation: Translation | None = None
 
     @property
     def prompt(self) -> str:
         """The prompt the model was given."""
-        return self.enhancement.prompt
+        return self.translation.prompt if self.translation else self.enhancement.prompt
 
     def to_body(self) -> dict[str, Any]:
         """Return the public success body (a superset of the seeds' response)."""
@@ -98,6 +100,10 @@ class GenerationResult:
             body["original_prompt"] = request.prompt
             body["enhanced_prompt"] = self.enhancement.prompt
         body["enhancement"] = _enhancement_body(self.enhancement)
+        if self.translation is not None:
+            if self.translation.status == "applied":
+                body["translated_prompt"] = self.translation.prompt
+            body["translation"] = _translation_body(self.translation)
         body["timings_ms"] = self.timings_ms
         body["cost_usd"] = self.cost_usd
         body["request_id"] = self.request_id
@@ -150,8 +156,10 @@ class Pipeline:
             init_image = self.inputs.load(request)
             with timings.stage("enhance"):
                 enhancement = self._enhance(request)
+            with timings.stage("translate"):
+                translation = self._translate(request, enhancement)
             job = ImageJob(
-                prompt=enhancement.prompt,
+                prompt=translation.prompt if translation else enhancement.prompt,
                 model=request.model,
                 seed=request.seed,
                 output_format=request.output_format,
@@ -181,8 +189,9 @@ class Pipeline:
             engine=self.engine.name,
             preview=self.engine.preview,
             enhancement=enhancement,
-            timings_ms={k: timings.stages[k] for k in ("enhance", "generate", "store", "total")},
-            cost_usd=self._cost(request, enhancement),
+            timings_ms={k: timings.stages[k] for k in _STAGES},
+            cost_usd=self._cost(request, enhancement, translation),
+            translation=translation,
         )
         logger.info(
             "image generated",
@@ -192,6 +201,7 @@ class Pipeline:
                 "model": request.model,
                 "seed": rendered.seed,
                 "enhancement": enhancement.status,
+                "translation": translation.status if translation else "off",
                 "timings_ms": result.timings_ms,
             },
         )
@@ -211,6 +221,21 @@ class Pipeline:
             )
         return self.enhancer.enhance(request.prompt, style)
 
+    def _translate(
+        self, request: GenerationRequest, enhancement: Enhancement
+    ) -> Translation | None:
+        """Put a non-English prompt into English unless enhancing (the enhancer writes English)."""
+        mode = {True: "on", False: "off", None: self.settings.translate}[request.translate]
+        if enhancement.status != "off" or mode == "off":
+            return None
+        detected = detect_language(request.prompt, cautious=mode == "auto")
+        if detected.english:
+            return Translation(request.prompt, "skipped", detected.language)
+        if self.enhancer is None:
+            reason = "no text model here (GENPIC_ENHANCER=off)"
+            return Translation(request.prompt, "unavailable", detected.language, reason=reason)
+        return self.enhancer.translate(request.prompt, detected.language)
+
     def _metadata(self, request: GenerationRequest, seed: int, request_id: str) -> dict[str, str]:
         return {
             "model": request.model,
@@ -219,13 +244,20 @@ class Pipeline:
             "request-id": request_id,
         }
 
-    def _cost(self, request: GenerationRequest, enhancement: Enhancement) -> float:
+    def _cost(
+        self,
+        request: GenerationRequest,
+        enhancement: Enhancement,
+        translation: Translation | None,
+    ) -> float:
         cost = 0.0 if self.engine.preview else image_cost(request.model)
-        if enhancement.model:
-            cost += text_cost(
-                enhancement.model, enhancement.input_tokens, enhancement.output_tokens
-            )
+        for text in (enhancement, translation):
+            if text is not None and text.model:
+                cost += text_cost(text.model, text.input_tokens, text.output_tokens)
         return round(cost, 6)
+
+
+_STAGES = ("enhance", "translate", "generate", "store", "total")
 
 
 def _message(preview: bool) -> str:
@@ -247,4 +279,16 @@ def _enhancement_body(enhancement: Enhancement) -> dict[str, Any]:
         body["model"] = enhancement.model
     if enhancement.reason:
         body["reason"] = enhancement.reason
+    return body
+
+
+def _translation_body(translation: Translation) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "status": translation.status,
+        "source_language": translation.source_language,
+    }
+    if translation.model:
+        body["model"] = translation.model
+    if translation.reason:
+        body["reason"] = translation.reason
     return body

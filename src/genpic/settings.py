@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from genpic.catalog import DEFAULT_ALLOWED_MODELS, DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL
 from genpic.errors import ConfigurationError
+from genpic.vocabulary import TRANSLATE_MODES, TranslateMode
 
 # Environment variable names, in one place.
 OUTPUT_BUCKET = "OUTPUT_BUCKET"
@@ -28,6 +29,7 @@ PUBLIC_URL = "GENPIC_PUBLIC_URL"
 MODEL_TIMEOUT = "GENPIC_MODEL_TIMEOUT"
 ENHANCE_TIMEOUT = "GENPIC_ENHANCE_TIMEOUT"
 MODEL_ATTEMPTS = "GENPIC_MODEL_ATTEMPTS"
+TRANSLATE = "GENPIC_TRANSLATE"
 
 SEED_REGION = "us-west-2"
 N = TypeVar("N", int, float)
@@ -52,6 +54,7 @@ class Settings:
     model_timeout_s: float = 20.0
     enhance_timeout_s: float = 6.0
     model_attempts: int = 3
+    translate: TranslateMode = "auto"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,11 +80,22 @@ class Settings:
             model_timeout_s=_number(env, MODEL_TIMEOUT, float, 20.0),
             enhance_timeout_s=_number(env, ENHANCE_TIMEOUT, float, 6.0),
             model_attempts=_number(env, MODEL_ATTEMPTS, int, 3),
+            translate=_translate_mode(env),
         )
 
 
 def _choice(env: Mapping[str, str], name: str, default: str) -> str:
     return (env.get(name) or default).strip().lower()
+
+
+def _translate_mode(env: Mapping[str, str]) -> TranslateMode:
+    value = _choice(env, TRANSLATE, "auto")
+    for mode in TRANSLATE_MODES:
+        if value == mode:
+            return mode
+    raise ConfigurationError(
+        f"{TRANSLATE}={env[TRANSLATE]!r} is not supported; use one of {', '.join(TRANSLATE_MODES)}."
+    )
 
 
 def _number(env: Mapping[str, str], name: str, kind: type[N], default: N) -> N:

@@ -66,6 +66,15 @@ FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
 MAX_SEED = 4294967294
 MAX_PROMPT = 10000
 ENHANCE_SUFFIX = ", highly detailed, dramatic lighting, 8k"
+# Converse requests whose system prompt mentions translating get a translation, not a rewrite:
+# the canned English for a known prompt, else the text marked as translated.
+_TRANSLATION_REQUEST = re.compile(r"\btranslat", re.IGNORECASE)
+TRANSLATIONS = {
+    "một con mèo đen ngủ trên mái nhà": "a black cat sleeping on a roof",
+    "một con mèo": "a cat",
+    "chat noir": "black cat",
+}
+TRANSLATED_PREFIX = "in English: "
 STOP_REASONS = frozenset(cast(StringShape, _SERVICE_MODEL.shape_for("StopReason")).enum)
 CONTENT_KEYS = frozenset(cast(StructureShape, _SERVICE_MODEL.shape_for("ContentBlock")).members)
 
@@ -388,9 +397,9 @@ class BedrockDouble:
         user = [m for m in messages if m["role"] == "user"]
         with self._lock:
             text, stop_reason = self._reply
-        if text is None:
-            text = _message_text(user[-1]) + ENHANCE_SUFFIX
         prompt_text = " ".join(str(b.get("text", "")) for b in system)
+        if text is None:
+            text = _default_reply(prompt_text, _message_text(user[-1]))
         prompt_text += " " + " ".join(_message_text(m) for m in user)
         tokens_in, tokens_out = max(1, len(prompt_text.split())), max(1, len(text.split()))
         return {
@@ -403,6 +412,13 @@ class BedrockDouble:
             },
             "metrics": {"latencyMs": 5},
         }
+
+
+def _default_reply(system: str, prompt: str) -> str:
+    """Translate when the system prompt asks for it, else rewrite like an enhancer."""
+    if _TRANSLATION_REQUEST.search(system):
+        return TRANSLATIONS.get(prompt, TRANSLATED_PREFIX + prompt)
+    return prompt + ENHANCE_SUFFIX
 
 
 def _send_error(

@@ -121,3 +121,17 @@ def test_the_library_is_usable_without_the_cli(data_dir: Path) -> None:
         pipeline.parse({"prompt": "a cat", "output_format": "webp"}, enhance_default=False), "r1"
     )
     assert Image.open(io.BytesIO(result.data)).format == "WEBP"
+
+
+def test_generate_says_what_became_of_a_vietnamese_prompt(data_dir: Path) -> None:
+    result = runner.invoke(app, ["generate", "một con mèo đen", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["translation"] == {
+        "status": "unavailable",
+        "source_language": "vi",
+        "reason": "the template enhancer cannot translate",
+    }
+
+    result = runner.invoke(app, ["generate", "một con mèo đen", "--no-translate", "--json"])
+    assert "translation" not in json.loads(result.output)

@@ -71,3 +71,17 @@ def test_bad_numbers_name_the_variable(value: str) -> None:
     with pytest.raises(ConfigurationError) as caught:
         Settings.from_env({"GENPIC_MODEL_TIMEOUT": value})
     assert "GENPIC_MODEL_TIMEOUT" in caught.value.message
+
+
+@pytest.mark.parametrize(("raw", "mode"), [(None, "auto"), ("ON", "on"), (" off ", "off")])
+def test_genpic_translate_picks_the_translation_mode(raw: str | None, mode: str) -> None:
+    env = {} if raw is None else {"GENPIC_TRANSLATE": raw}
+    assert Settings.from_env(env).translate == mode
+
+
+def test_a_bad_genpic_translate_names_the_variable_and_the_choices() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        Settings.from_env({"GENPIC_TRANSLATE": "yes"})
+    assert caught.value.message == (
+        "GENPIC_TRANSLATE='yes' is not supported; use one of auto, on, off."
+    )

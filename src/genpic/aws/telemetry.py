@@ -18,6 +18,7 @@ metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
 _STAGE_METRICS = {
     "enhance": "EnhanceLatency",
+    "translate": "TranslateLatency",
     "generate": "GenerateLatency",
     "store": "StoreLatency",
     "total": "TotalLatency",
@@ -34,6 +35,15 @@ def record_success(result: GenerationResult) -> None:
         metrics.add_metric("EnhancementTime", MetricUnit.Milliseconds, result.timings_ms["enhance"])
     if result.enhancement.status == "fallback":
         metrics.add_metric("EnhancementFallbacks", MetricUnit.Count, 1)
+    # Skipped and unavailable translations cost nothing; TranslateLatency covers detection.
+    translated = result.translation.status if result.translation else "off"
+    if translated == "applied":
+        metrics.add_metric("PromptsTranslated", MetricUnit.Count, 1)
+        metrics.add_metric(
+            "TranslationTime", MetricUnit.Milliseconds, result.timings_ms["translate"]
+        )
+    if translated == "fallback":
+        metrics.add_metric("TranslationFallbacks", MetricUnit.Count, 1)
     metrics.add_metric("EstimatedCostUSD", MetricUnit.NoUnit, result.cost_usd)
 
 

@@ -17,19 +17,16 @@ import random
 import re
 import secrets
 from collections.abc import Sequence
-from functools import lru_cache
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from genpic.catalog import DEFAULT_STRENGTH, MAX_SEED, STABILITY_SIZES, image_model
 from genpic.engines.base import ImageEngine, ImageJob, RenderedImage
+from genpic.engines.caption import draw_caption
 from genpic.images import encode, load_input
 
 RGB = tuple[int, int, int]
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
-_LABEL_COLOUR: RGB = (255, 196, 64)
-_TEXT_COLOUR: RGB = (236, 238, 244)
 _INK: RGB = (8, 9, 18)
 
 # Words whose colours, in order of appearance in the prompt, become the gradient's stops.
@@ -119,7 +116,7 @@ class PreviewEngine(ImageEngine):
             if job.aspect_ratio is None or job.aspect_ratio not in sizes:
                 raise ValueError(f"unknown aspect ratio {job.aspect_ratio!r}")
             image = _landscape(sizes[job.aspect_ratio], job.prompt, palette, rng)
-        _caption(image, job.prompt, seed)
+        draw_caption(image, job.prompt, seed)
         return RenderedImage(data=encode(image, job.output_format), seed=seed)
 
 
@@ -364,65 +361,6 @@ def _restyle(data: bytes, palette: Sequence[RGB], strength: float) -> Image.Imag
         mid=palette[len(palette) // 2],
     )
     return Image.blend(source, Image.blend(stylised, tint, 0.55), strength)
-
-
-def _caption(image: Image.Image, prompt: str, seed: int) -> None:
-    """Darken a band at the bottom and write the PREVIEW label and the prompt in it."""
-    width, height = image.size
-    size = max(8, round(min(width, height) / 36))
-    font = _font(size)
-    pad = size
-    line = round(size * 1.35)
-    room = max(0, min(2, int((height * 0.3 - 2 * pad - line) / line)))
-    lines = [
-        *_fit(f"PREVIEW · offline engine · seed {seed}", font, width - 2 * pad, 1),
-        *_fit(" ".join(prompt.split()), font, width - 2 * pad, room),
-    ]
-    top = height - 2 * pad - line * len(lines)
-    box = (0, top, width, height)
-    band = image.crop(box)
-    image.paste(Image.blend(band, Image.new("RGB", band.size, _INK), 0.72), box)
-    draw = ImageDraw.Draw(image)
-    for index, text in enumerate(lines):
-        colour = _LABEL_COLOUR if index == 0 else _TEXT_COLOUR
-        draw.text((pad, top + pad + line * index), text, font=font, fill=colour)
-
-
-def _fit(text: str, font: Font, width: float, max_lines: int) -> list[str]:
-    """Word-wrap ``text`` into at most ``max_lines`` lines of ``width`` px, ending in … if cut."""
-    lines: list[str] = []
-    # Two lines never hold 600 characters; measuring no more keeps 10,000-character prompts cheap.
-    rest = text[:600]
-    while rest and len(lines) < max_lines:
-        last = len(lines) == max_lines - 1
-        count = _prefix_fitting(rest, font, width)
-        if count < len(rest) and last:
-            count = _prefix_fitting(rest, font, width - font.getlength("…"))
-            lines.append(rest[:count].rstrip() + "…")
-            break
-        if count < len(rest) and " " in rest[1:count]:
-            count = rest.rindex(" ", 1, count + 1)
-        lines.append(rest[:count].rstrip())
-        rest = rest[count:].lstrip()
-    return lines
-
-
-def _prefix_fitting(text: str, font: Font, width: float) -> int:
-    """Return the longest prefix length of ``text`` (at least 1) that fits in ``width`` px."""
-    low, high = 1, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if font.getlength(text[:middle]) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-@lru_cache(maxsize=8)
-def _font(size: int) -> Font:
-    """Return Pillow's built-in font at ``size`` px."""
-    return ImageFont.load_default(size=size)
 
 
 class _Layer:

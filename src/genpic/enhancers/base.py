@@ -1,18 +1,32 @@
-"""The prompt enhancer interface: one abstract method, ``rewrite``; fallback lives here."""
+"""The prompt enhancer interface: one abstract method, ``rewrite``; fallback lives here.
+
+Enhancers that can reach a text model also translate (``to_english``); the same
+fallback rule applies: any failure leaves the user's prompt as it was.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from genpic.logs import logger
 
 EnhancementStatus = Literal["applied", "fallback", "off"]
+TranslationStatus = Literal["applied", "skipped", "fallback", "unavailable"]
 
 
 class EnhancementRefused(Exception):
     """The enhancer declined to rewrite the prompt (for example a content filter)."""
+
+
+class RewriteIncomplete(Exception):
+    """The model stopped before finishing (for example at its token limit)."""
+
+
+class TranslationUnavailable(Exception):
+    """This enhancer has no model that can translate."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,19 @@ class Enhancement:
     output_tokens: int = 0
 
 
+@dataclass(frozen=True)
+class Translation:
+    """The outcome of considering a translation: the prompt to use and how it was obtained."""
+
+    prompt: str
+    status: TranslationStatus
+    source_language: str
+    model: str | None = None
+    reason: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
 class PromptEnhancer(ABC):
     """Rewrites a short prompt into a detailed one in a named style.
 
@@ -52,22 +79,20 @@ class PromptEnhancer(ABC):
     def rewrite(self, prompt: str, style: str) -> Rewrite:
         """Return ``prompt`` rewritten in ``style``; raise on any failure."""
 
+    def to_english(self, prompt: str) -> Rewrite:
+        """Return ``prompt`` translated into English; raise on any failure.
+
+        Raises ``TranslationUnavailable`` unless a backend overrides it.
+        """
+        raise TranslationUnavailable(f"the {self.name} enhancer cannot translate")
+
     def enhance(self, prompt: str, style: str) -> Enhancement:
         """Rewrite ``prompt``, falling back to it unchanged on any failure."""
-        try:
-            rewrite = self.rewrite(prompt, style)
-        except EnhancementRefused as exc:
-            return self._fallback(prompt, style, f"refused: {exc}")
-        except Exception as exc:
-            logger.warning(
-                "prompt enhancement failed", extra={"enhancer": self.name}, exc_info=True
-            )
-            return self._fallback(prompt, style, f"enhancer failed: {_describe(exc)}")
-        text = rewrite.text.strip()
-        if not text:
-            return self._fallback(prompt, style, "enhancer returned an empty prompt")
+        rewrite = self._attempt(lambda: self.rewrite(prompt, style), "enhancer", "prompt")
+        if isinstance(rewrite, str):
+            return self._fallback(prompt, style, rewrite)
         return Enhancement(
-            prompt=text,
+            prompt=rewrite.text,
             status="applied",
             enhancer=self.name,
             style=style,
@@ -75,6 +100,41 @@ class PromptEnhancer(ABC):
             input_tokens=rewrite.input_tokens,
             output_tokens=rewrite.output_tokens,
         )
+
+    def translate(self, prompt: str, source_language: str) -> Translation:
+        """Translate ``prompt`` into English, falling back to it unchanged on any failure."""
+        try:
+            rewrite = self._attempt(lambda: self.to_english(prompt), "translator", "translation")
+        except TranslationUnavailable as exc:
+            return Translation(prompt, "unavailable", source_language, reason=str(exc))
+        if isinstance(rewrite, str):
+            return Translation(prompt, "fallback", source_language, self.model, rewrite)
+        return Translation(
+            rewrite.text,
+            "applied",
+            source_language,
+            self.model,
+            input_tokens=rewrite.input_tokens,
+            output_tokens=rewrite.output_tokens,
+        )
+
+    def _attempt(self, call: Callable[[], Rewrite], stage: str, product: str) -> Rewrite | str:
+        """Return ``call``'s rewrite with its text stripped, or the reason it is unusable."""
+        try:
+            rewrite = call()
+        except EnhancementRefused as exc:
+            return f"refused: {exc}"
+        except RewriteIncomplete as exc:
+            return f"incomplete: {exc}"
+        except TranslationUnavailable:
+            raise
+        except Exception as exc:
+            logger.warning(f"prompt {stage} failed", extra={"enhancer": self.name}, exc_info=True)
+            return f"{stage} failed: {_describe(exc)}"
+        text = rewrite.text.strip()
+        if not text:
+            return f"{stage} returned an empty {product}"
+        return Rewrite(text, rewrite.input_tokens, rewrite.output_tokens)
 
     def _fallback(self, prompt: str, style: str, reason: str) -> Enhancement:
         return Enhancement(

