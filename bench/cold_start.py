@@ -1,7 +1,9 @@
-"""Print what a Lambda cold start costs genpic: module import and first vs warm invocations.
+"""Print what a Lambda cold start costs genpic: init (module import) and first vs warm request.
 
-Runs each measurement in a fresh interpreter, on the offline defaults (preview engine,
+For each handler, in a fresh interpreter per run, on the offline defaults (preview engine,
 template enhancer, local directory), so the figures are genpic's own overhead, not Bedrock's.
+"lambda" runs set AWS_LAMBDA_FUNCTION_NAME, so genpic.aws.snapstart builds the pipeline during
+init (what a SnapStart snapshot holds); "local" runs build it on the first request.
 
 Run: python bench/cold_start.py [runs]
 """
@@ -14,27 +16,31 @@ import subprocess
 import sys
 import tempfile
 
+HANDLERS = ("generate", "enhance", "api")
 _PROBE = """
-import json, time
+import json, sys, time
 t0 = time.perf_counter()
 from genpic.aws import handlers
 t1 = time.perf_counter()
+handler = getattr(handlers, sys.argv[1], None)
+if handler is None:
+    print(json.dumps(None)); raise SystemExit
 
 class Context:
     function_name = "aws_gen_pic"; memory_limit_in_mb = 1024
     invoked_function_arn = "arn:aws:lambda:us-west-2:123456789012:function:aws_gen_pic"
     aws_request_id = "bench"
 
-event = {"body": json.dumps({"prompt": "a cat", "seed": 1})}
-t2 = time.perf_counter(); handlers.generate(event, Context()); t3 = time.perf_counter()
-handlers.generate(event, Context()); t4 = time.perf_counter()
-import sys
-print(json.dumps({"import": t1 - t0, "first": t3 - t2, "warm": t4 - t3,
-                  "boto3_loaded": "boto3" in sys.modules}))
+event = json.load(open(sys.argv[2]))
+t2 = time.perf_counter(); handler(event, Context()); t3 = time.perf_counter()
+handler(event, Context()); t4 = time.perf_counter()
+print(json.dumps({"init": t1 - t0, "first": t3 - t2, "warm": t4 - t3}))
 """
+EVENTS = {"generate": "events/generate.json", "enhance": "events/generate-enhanced.json",
+          "api": "events/api-health.json"}  # fmt: skip
 
 
-def main(runs: int) -> None:
+def measure(handler: str, on_lambda: bool, runs: int) -> list[dict[str, float]] | None:
     results = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as data_dir:
@@ -44,17 +50,33 @@ def main(runs: int) -> None:
                 "POWERTOOLS_LOG_LEVEL": "ERROR",
                 "PATH": "",
             }
+            if on_lambda:
+                env |= {"AWS_LAMBDA_FUNCTION_NAME": f"bench-{handler}", "GENPIC_ENGINE": "preview",
+                        "GENPIC_ENHANCER": "template", "GENPIC_STORAGE": "local"}  # fmt: skip
             out = subprocess.run(
-                [sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, check=True
-            ).stdout
-            results.append(json.loads(out.strip().splitlines()[-1]))
-    for key in ("import", "first", "warm"):
-        values = [r[key] * 1000 for r in results]
-        print(
-            f"{key:>7}: median {statistics.median(values):7.1f} ms  (min {min(values):.1f}, "
-            f"max {max(values):.1f}, {runs} runs)"
-        )
-    print(f"boto3 imported on the offline defaults: {results[0]['boto3_loaded']}")
+                [sys.executable, "-c", _PROBE, handler, EVENTS[handler]],
+                env=env, capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            result = json.loads(out.strip().splitlines()[-1])
+            if result is None:
+                return None
+            results.append(result)
+    return results
+
+
+def main(runs: int) -> None:
+    for handler in HANDLERS:
+        for on_lambda in (False, True):
+            label = f"{handler:>8} {'lambda' if on_lambda else 'local':>6}"
+            results = measure(handler, on_lambda, runs)
+            if results is None:
+                print(f"{label}: handler not present on this branch")
+                break
+            figures = []
+            for key in ("init", "first", "warm"):
+                values = [r[key] * 1000 for r in results]
+                figures.append(f"{key} {statistics.median(values):6.1f} ms")
+            print(f"{label}: " + "  ".join(figures) + f"  (median of {runs})")
 
 
 if __name__ == "__main__":

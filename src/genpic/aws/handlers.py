@@ -10,6 +10,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from genpic.aws.events import payload_from_event
+from genpic.aws.snapstart import prime
 from genpic.aws.telemetry import metrics, record_failure, record_success
 from genpic.errors import as_public_error
 from genpic.logs import logger
@@ -70,6 +71,9 @@ def reset() -> None:
     """Forget the shared pipeline so the next invocation re-reads the environment."""
     global _pipeline
     _pipeline = None
+
+
+prime(_shared_pipeline)  # on Lambda: build during init, so the snapshot holds it
 
 
 def _response(
