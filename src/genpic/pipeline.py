@@ -128,7 +128,7 @@ class Pipeline:
         self.engine = engine or backends.create_engine(settings)
         self.enhancer = enhancer if enhancer is not None else backends.create_enhancer(settings)
         self.store = store or backends.create_store(settings)
-        self.inputs = inputs or InitImageLoader(settings)
+        self.inputs = inputs or InitImageLoader(self.store)
 
     @classmethod
     def from_env(cls) -> Pipeline:

@@ -1,4 +1,4 @@
-"""Amazon S3 storage: conditional writes and presigned links."""
+"""Amazon S3: conditional writes to OUTPUT_BUCKET, presigned links, reads from INPUT_BUCKET."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ class S3Store(ImageStore):
                 "GENPIC_STORAGE=local."
             )
         self.bucket = settings.output_bucket
+        self.input_bucket = settings.input_bucket
         self._client = client if client is not None else s3(settings)
 
     def put_if_absent(
@@ -54,15 +55,14 @@ class S3Store(ImageStore):
             raise s3_error(exc, self.bucket, key, reading_input=False) from exc
         return StoredImage(key=key, uri=f"s3://{self.bucket}/{key}", url=url, bucket=self.bucket)
 
-
-def read_object(client: Any, bucket: str, key: str, max_bytes: int) -> bytes:
-    """Return the bytes of ``bucket``/``key``, reading no more than ``max_bytes + 1``."""
-    try:
-        response = client.get_object(Bucket=bucket, Key=key)
-        body = response["Body"]
+    def get_input(self, bucket: str, key: str, max_bytes: int) -> bytes:
+        """Read ``bucket``/``key`` (``INPUT_BUCKET``), never more than ``max_bytes + 1`` bytes."""
         try:
-            return bytes(body.read(max_bytes + 1))
-        finally:
-            body.close()
-    except Exception as exc:
-        raise s3_error(exc, bucket, key, reading_input=True) from exc
+            response = self._client.get_object(Bucket=bucket, Key=key)
+            body = response["Body"]
+            try:
+                return bytes(body.read(max_bytes + 1))
+            finally:
+                body.close()
+        except Exception as exc:
+            raise s3_error(exc, bucket, key, reading_input=True) from exc
