@@ -14,6 +14,7 @@ from typing import Any
 
 from genpic import backends
 from genpic.catalog import image_cost, text_cost
+from genpic.deadline import request_deadline
 from genpic.engines.base import ImageEngine, ImageJob
 from genpic.enhancers.base import Enhancement, PromptEnhancer
 from genpic.images import ImageInfo, normalize_output
@@ -146,7 +147,7 @@ class Pipeline:
     def run(self, request: GenerationRequest, request_id: str) -> GenerationResult:
         """Generate and store the image ``request`` asks for."""
         timings = Timings()
-        with timings.stage("total"):
+        with timings.stage("total"), request_deadline(self.settings.request_timeout_s):
             init_image = self.inputs.load(request)
             with timings.stage("enhance"):
                 enhancement = self._enhance(request)

@@ -28,6 +28,7 @@ PUBLIC_URL = "GENPIC_PUBLIC_URL"
 MODEL_TIMEOUT = "GENPIC_MODEL_TIMEOUT"
 ENHANCE_TIMEOUT = "GENPIC_ENHANCE_TIMEOUT"
 MODEL_ATTEMPTS = "GENPIC_MODEL_ATTEMPTS"
+REQUEST_TIMEOUT = "GENPIC_REQUEST_TIMEOUT"
 
 SEED_REGION = "us-west-2"
 N = TypeVar("N", int, float)
@@ -48,10 +49,12 @@ class Settings:
     text_model: str = DEFAULT_TEXT_MODEL
     allowed_models: tuple[str, ...] = DEFAULT_ALLOWED_MODELS
     public_url: str | None = None
-    # Together (plus throttling back-off) these stay inside API Gateway's 30 s.
+    # Caps per call; genpic.deadline fits them into the request's budget.
     model_timeout_s: float = 20.0
     enhance_timeout_s: float = 6.0
     model_attempts: int = 3
+    # Under API Gateway's 29 s (REST API), with a second for Lambda and the gateway.
+    request_timeout_s: float = 28.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +80,7 @@ class Settings:
             model_timeout_s=_number(env, MODEL_TIMEOUT, float, 20.0),
             enhance_timeout_s=_number(env, ENHANCE_TIMEOUT, float, 6.0),
             model_attempts=_number(env, MODEL_ATTEMPTS, int, 3),
+            request_timeout_s=_number(env, REQUEST_TIMEOUT, float, 28.0),
         )
 
 
