@@ -43,8 +43,11 @@ HELD_BACK: dict[Stage, float] = {"input": 0.0, "text": 0.15, "model": 0.35, "sto
 STORE_ATTEMPTS = 2
 #: Shorter than this, a call cannot do useful work; a paid model call is not started.
 MIN_ATTEMPT_S = 0.25
-#: botocore's standard retry mode waits up to 1 s x 2**(attempt - 1) before a retry,
-#: up to 5 s more when the service sends x-amz-retry-after.
+#: botocore's standard retry mode waits up to scale x 2**(attempt - 1) before a retry:
+#: 1 s after a throttling answer (any answered error, to be safe), 50 ms after a timeout
+#: or a dropped connection; up to 5 s more when the service sends x-amz-retry-after.
+ANSWERED_BACKOFF_SCALE_S = 1.0
+UNANSWERED_BACKOFF_SCALE_S = 0.05
 RETRY_AFTER_EXTRA_S = 5.0
 _MAX_BACKOFF_S = 20.0
 
@@ -62,9 +65,14 @@ def cap(settings: Settings, stage: Stage) -> float:
     return caps[stage]
 
 
-def max_backoff(attempts: int, retry_after: bool = False) -> float:
-    """Return the longest botocore may sleep after ``attempts`` attempts before the next."""
-    backoff = min(2.0 ** (attempts - 1), _MAX_BACKOFF_S)
+def max_backoff(attempts: int, *, answered: bool, retry_after: bool = False) -> float:
+    """Return the longest botocore may sleep after ``attempts`` attempts before the next.
+
+    ``answered``: the last attempt got an error answer (not a timeout or a lost
+    connection); ``retry_after``: that answer carried ``x-amz-retry-after``.
+    """
+    scale = ANSWERED_BACKOFF_SCALE_S if answered else UNANSWERED_BACKOFF_SCALE_S
+    backoff = min(scale * 2.0 ** (attempts - 1), _MAX_BACKOFF_S)
     return backoff + RETRY_AFTER_EXTRA_S if retry_after else backoff
 
 

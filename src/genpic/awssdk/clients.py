@@ -45,8 +45,8 @@ def s3(settings: Settings, stage: Literal["input", "store"]) -> Any:
 
 
 def attempt_seconds(allotted: float) -> float:
-    """Round ``allotted`` down to the grid clients are cached on (quarter seconds under 2 s)."""
-    step = 0.25 if allotted < 2 else 1.0
+    """Round ``allotted`` down to the grid clients are cached on (quarter seconds under 5 s)."""
+    step = 0.25 if allotted < 5 else 1.0
     return max(math.floor(allotted / step) * step, deadline.MIN_ATTEMPT_S)
 
 
@@ -122,8 +122,9 @@ def _retry_only_within_deadline(
         running = deadline.current()
         if running is None:
             return None
-        retry_after = response is not None and "x-amz-retry-after" in response[0].headers
-        backoff = deadline.max_backoff(attempts, retry_after)
+        answered = response is not None
+        retry_after = answered and "x-amz-retry-after" in response[0].headers
+        backoff = deadline.max_backoff(attempts, answered=answered, retry_after=retry_after)
         return None if running.may_retry(stage, seconds, backoff) else False
 
     return refuse_late_retry
