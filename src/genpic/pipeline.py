@@ -63,7 +63,7 @@ class GenerationResult:
         return self.enhancement.prompt
 
     def to_body(self) -> dict[str, Any]:
-        """Return the public success body (a superset of the seeds' response)."""
+        """Return the public success body (a superset of the original ``aws_gen_pic`` response)."""
         request = self.request
         parameters: dict[str, Any] = {
             "prompt": self.prompt,

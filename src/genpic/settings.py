@@ -30,7 +30,7 @@ ENHANCE_TIMEOUT = "GENPIC_ENHANCE_TIMEOUT"
 MODEL_ATTEMPTS = "GENPIC_MODEL_ATTEMPTS"
 REQUEST_TIMEOUT = "GENPIC_REQUEST_TIMEOUT"
 
-SEED_REGION = "us-west-2"
+DEFAULT_REGION = "us-west-2"
 N = TypeVar("N", int, float)
 
 
@@ -42,7 +42,7 @@ class Settings:
     enhancer: str = "template"
     storage: str = "local"
     data_dir: Path = Path("genpic-data")
-    region: str = SEED_REGION
+    region: str = DEFAULT_REGION
     output_bucket: str | None = None
     input_bucket: str | None = None
     image_model: str = DEFAULT_IMAGE_MODEL
@@ -70,7 +70,7 @@ class Settings:
             enhancer=_choice(env, ENHANCER, "bedrock" if on_lambda else "template"),
             storage=_choice(env, STORAGE, "s3" if on_lambda else "local"),
             data_dir=Path(env.get(DATA_DIR) or "genpic-data"),
-            region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or SEED_REGION,
+            region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or DEFAULT_REGION,
             output_bucket=env.get(OUTPUT_BUCKET) or None,
             input_bucket=env.get(INPUT_BUCKET) or None,
             image_model=image_model,

@@ -1,6 +1,7 @@
 """Enhancement styles: the system prompt an LLM follows, and the template's own words.
 
-The default, photorealistic, artistic and minimal prompts are the seeds' own.
+The default, photorealistic, artistic and minimal prompts are the original ``enhance_prompt``
+function's, word for word.
 """
 
 from __future__ import annotations
