@@ -19,6 +19,10 @@ Held back (shares of ``GENPIC_REQUEST_TIMEOUT``, 28 s by default)::
 so a slow init image or enhancer cannot starve the model, and a slow model cannot
 leave a paid image without the time to store it. A retry is made only when one
 more attempt, with its back-off, still fits (``Deadline.may_retry``).
+
+``Pipeline.run`` opens the deadline in a context variable; backends find it
+through ``genpic.awssdk.clients``. Work handed to another thread sees it only when
+run in a copy of the context (``contextvars.copy_context().run``).
 """
 
 from __future__ import annotations
