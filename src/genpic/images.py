@@ -63,7 +63,7 @@ class ImageInfo:
 
     @property
     def extension(self) -> str:
-        """The file extension without a dot; ``jpeg`` stays ``jpeg``, as the seeds name files."""
+        """Extension without a dot; ``jpeg`` stays ``jpeg``, as the original code names files."""
         return self.format
 
 

@@ -1,55 +1,28 @@
-"""Init images for image-to-image: inline base64 or an object in ``INPUT_BUCKET`` only."""
+"""Init images for image-to-image: inline base64, or an object the image store reads."""
 
 from __future__ import annotations
 
 import base64
-from typing import Any
 
-from genpic.errors import Forbidden
 from genpic.images import MAX_INPUT_BYTES, inspect_input
 from genpic.request import GenerationRequest
-from genpic.settings import Settings
+from genpic.storage.base import ImageStore
 
 
 class InitImageLoader:
-    """Fetches and checks a request's init image; only ``INPUT_BUCKET`` may be read."""
+    """Fetches and checks a request's init image; the store decides which objects may be read."""
 
-    def __init__(self, settings: Settings, s3_client: Any | None = None) -> None:
-        self._settings = settings
-        self._s3_client = s3_client
+    def __init__(self, store: ImageStore) -> None:
+        self._store = store
 
     def load(self, request: GenerationRequest) -> bytes | None:
         """Return the checked init image bytes, or None for text-to-image."""
         if request.init_image is not None:
             data = base64.b64decode(request.init_image)
         elif request.init_image_s3 is not None:
-            data = self._read_s3(*request.init_image_location())
+            bucket, key = request.init_image_location()
+            data = self._store.read_input(bucket, key, MAX_INPUT_BYTES)
         else:
             return None
         inspect_input(data)
         return data
-
-    def _read_s3(self, bucket: str, key: str) -> bytes:
-        allowed = self._settings.input_bucket
-        if allowed is None:
-            raise Forbidden(
-                "init_image_s3 needs INPUT_BUCKET to be configured; send init_image "
-                "(base64) instead, or set INPUT_BUCKET.",
-                field="init_image_s3",
-            )
-        if bucket != allowed:
-            raise Forbidden(
-                f"init_image_s3 must be in s3://{allowed}/; this deployment does not read "
-                f"bucket {bucket!r}.",
-                field="init_image_s3",
-            )
-        from genpic.storage.s3 import read_object
-
-        return read_object(self._client(), bucket, key, MAX_INPUT_BYTES)
-
-    def _client(self) -> Any:
-        if self._s3_client is None:
-            from genpic.awssdk.clients import s3
-
-            self._s3_client = s3(self._settings)
-        return self._s3_client

@@ -14,6 +14,7 @@ from typing import Any
 
 from genpic import backends
 from genpic.catalog import image_cost, text_cost
+from genpic.deadline import request_deadline
 from genpic.engines.base import ImageEngine, ImageJob
 from genpic.enhancers.base import Enhancement, PromptEnhancer, Translation
 from genpic.images import ImageInfo, normalize_output
@@ -64,7 +65,7 @@ class GenerationResult:
         return self.translation.prompt if self.translation else self.enhancement.prompt
 
     def to_body(self) -> dict[str, Any]:
-        """Return the public success body (a superset of the seeds' response)."""
+        """Return the public success body (a superset of the original ``aws_gen_pic`` response)."""
         request = self.request
         parameters: dict[str, Any] = {
             "prompt": self.prompt,
@@ -134,7 +135,7 @@ class Pipeline:
         self.engine = engine or backends.create_engine(settings)
         self.enhancer = enhancer if enhancer is not None else backends.create_enhancer(settings)
         self.store = store or backends.create_store(settings)
-        self.inputs = inputs or InitImageLoader(settings)
+        self.inputs = inputs or InitImageLoader(self.store)
 
     @classmethod
     def from_env(cls) -> Pipeline:
@@ -152,7 +153,7 @@ class Pipeline:
     def run(self, request: GenerationRequest, request_id: str) -> GenerationResult:
         """Generate and store the image ``request`` asks for."""
         timings = Timings()
-        with timings.stage("total"):
+        with timings.stage("total"), request_deadline(self.settings.request_timeout_s):
             init_image = self.inputs.load(request)
             with timings.stage("enhance"):
                 enhancement = self._enhance(request)

@@ -30,8 +30,9 @@ MODEL_TIMEOUT = "GENPIC_MODEL_TIMEOUT"
 ENHANCE_TIMEOUT = "GENPIC_ENHANCE_TIMEOUT"
 MODEL_ATTEMPTS = "GENPIC_MODEL_ATTEMPTS"
 TRANSLATE = "GENPIC_TRANSLATE"
+REQUEST_TIMEOUT = "GENPIC_REQUEST_TIMEOUT"
 
-SEED_REGION = "us-west-2"
+DEFAULT_REGION = "us-west-2"
 N = TypeVar("N", int, float)
 
 
@@ -43,18 +44,20 @@ class Settings:
     enhancer: str = "template"
     storage: str = "local"
     data_dir: Path = Path("genpic-data")
-    region: str = SEED_REGION
+    region: str = DEFAULT_REGION
     output_bucket: str | None = None
     input_bucket: str | None = None
     image_model: str = DEFAULT_IMAGE_MODEL
     text_model: str = DEFAULT_TEXT_MODEL
     allowed_models: tuple[str, ...] = DEFAULT_ALLOWED_MODELS
     public_url: str | None = None
-    # Together (plus throttling back-off) these stay inside API Gateway's 30 s.
+    # Caps per call; genpic.deadline fits them into the request's budget.
     model_timeout_s: float = 20.0
     enhance_timeout_s: float = 6.0
     model_attempts: int = 3
     translate: TranslateMode = "auto"
+    # Under API Gateway's 29 s (REST API), with a second for Lambda and the gateway.
+    request_timeout_s: float = 28.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,7 +73,7 @@ class Settings:
             enhancer=_choice(env, ENHANCER, "bedrock" if on_lambda else "template"),
             storage=_choice(env, STORAGE, "s3" if on_lambda else "local"),
             data_dir=Path(env.get(DATA_DIR) or "genpic-data"),
-            region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or SEED_REGION,
+            region=env.get(AWS_REGION) or env.get(AWS_DEFAULT_REGION) or DEFAULT_REGION,
             output_bucket=env.get(OUTPUT_BUCKET) or None,
             input_bucket=env.get(INPUT_BUCKET) or None,
             image_model=image_model,
@@ -81,6 +84,7 @@ class Settings:
             enhance_timeout_s=_number(env, ENHANCE_TIMEOUT, float, 6.0),
             model_attempts=_number(env, MODEL_ATTEMPTS, int, 3),
             translate=_translate_mode(env),
+            request_timeout_s=_number(env, REQUEST_TIMEOUT, float, 28.0),
         )
 
 

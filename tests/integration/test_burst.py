@@ -31,7 +31,9 @@ def test_forty_concurrent_requests_store_forty_distinct_objects(
     keys = {body["key"] for _, _, body in results}
     assert len(keys) == BURST
     stamps = {key.split("_")[1] + key.split("_")[2] for key in keys}
-    assert len(stamps) <= 3, "the burst should share its timestamps, as the seeds' bug needs"
+    assert len(stamps) <= 3, (
+        "the burst should share its timestamps, as the original key-collision bug needs"
+    )
     listed = aws.list_objects_v2(Bucket="gen-img-out1", Prefix="outputs/")
     assert listed["KeyCount"] == BURST
     assert {obj["Key"] for obj in listed["Contents"]} == keys

@@ -16,7 +16,7 @@ from tests.support.bedrock_double import BedrockDouble
 
 
 @pytest.mark.parametrize("style", sorted(STYLES))
-def test_converse_request_carries_the_style_and_the_seeds_inference_config(
+def test_converse_request_carries_the_style_and_the_original_inference_config(
     aws: Any, bedrock: BedrockDouble, style: str
 ) -> None:
     status, _, body = invoke("enhance", {"prompt": "a house", "enhancement_style": style})

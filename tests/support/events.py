@@ -1,4 +1,4 @@
-"""Build every Lambda event shape the seeds use around one request payload."""
+"""Build every Lambda event shape the original functions accepted around one request payload."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def rest_api(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def console_string(payload: dict[str, Any]) -> dict[str, Any]:
-    """Console test event with the body as a JSON string, as the seeds show."""
+    """Console test event with the body as a JSON string, as the original READMEs show."""
     return {"body": json.dumps(payload)}
 
 

@@ -1,4 +1,4 @@
-"""Every event shape the seeds use yields the same payload."""
+"""Every event shape the original functions accepted yields the same payload."""
 
 from __future__ import annotations
 

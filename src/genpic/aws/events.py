@@ -1,4 +1,4 @@
-"""Turn any event shape the seeds use into the request payload."""
+"""Turn any event shape the original functions accepted into the request payload."""
 
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from genpic.awssdk.clients import warm
 from genpic.logs import logger
 from genpic.settings import LAMBDA_FUNCTION_NAME
 
@@ -55,7 +56,9 @@ def prime(build: Callable[[], Pipeline]) -> None:
         return
     _register_after_restore(reseed)
     try:
-        build().parse(_WARM_UP_PAYLOAD, enhance_default=False)
+        pipeline = build()
+        pipeline.parse(_WARM_UP_PAYLOAD, enhance_default=False)
+        warm(pipeline.settings)
     except Exception:
         logger.exception("pipeline not built during init; the first request will retry")
 

@@ -1,46 +1,75 @@
-"""boto3 clients with bounded retries and timeouts that fit one API Gateway request.
+"""boto3 clients whose timeouts and retries fit what the running request has left.
 
-Clients are thread-safe and costly to build, so each distinct configuration is
-built once per process from one shared session and reused by every backend.
+Each backend asks for a client for its stage (``genpic.deadline``) just before
+calling; the client's timeouts are the stage's allotment, rounded down to a
+coarse grid so that only a handful of clients are ever built. Clients are
+thread-safe and costly to build, so each is built once per process from one
+shared session and reused by every request.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Literal
 
+from genpic import deadline
+from genpic.deadline import Stage
 from genpic.settings import Settings
 
 USER_AGENT = "genpic/0.1"
-_CONNECT_TIMEOUT_S = 3.0
-_STORAGE_READ_TIMEOUT_S = 10.0
+_CONNECT_TIMEOUT_S = 1.0
 _STORAGE_ATTEMPTS = 3
 _session_lock = threading.Lock()
 
 Service = Literal["s3", "bedrock-runtime"]
 
 
-def bedrock_runtime(settings: Settings, read_timeout: float) -> Any:
-    """Return a Bedrock Runtime client that retries throttles but never a timed-out call."""
-    return _cached_client(
-        "bedrock-runtime",
-        settings.region,
-        read_timeout,
-        settings.model_attempts,
-        _endpoint_override("BEDROCK_RUNTIME"),
-    )
+def bedrock_runtime(settings: Settings, stage: Literal["text", "model"]) -> Any:
+    """Return a Bedrock Runtime client for a text-model or image-model call.
+
+    Raises
+    ------
+    UpstreamTimeout
+        The request has no time left for ``stage``.
+    """
+    return _client("bedrock-runtime", stage, settings, settings.model_attempts, "BEDROCK_RUNTIME")
 
 
-def s3(settings: Settings) -> Any:
-    """Return an S3 client with SigV4 presigning and short timeouts."""
+def s3(settings: Settings, stage: Literal["input", "store"]) -> Any:
+    """Return an S3 client (SigV4 presigning) for reading an init image or storing an image."""
+    return _client("s3", stage, settings, _STORAGE_ATTEMPTS, "S3")
+
+
+def warm(settings: Settings) -> None:
+    """Build the clients ``settings`` will use, at each stage's full allotment.
+
+    On Lambda this runs during init, so SnapStart's snapshot holds boto3, the
+    loaded service models and the clients a request starting afresh asks for.
+    """
+    if "bedrock" in (settings.engine, settings.enhancer):
+        bedrock_runtime(settings, "text")
+        bedrock_runtime(settings, "model")
+    if settings.storage == "s3":
+        s3(settings, "input")
+        s3(settings, "store")
+
+
+def attempt_seconds(allotted: float) -> float:
+    """Round ``allotted`` down to the grid clients are cached on (quarter seconds under 5 s)."""
+    step = 0.25 if allotted < 5 else 1.0
+    return max(math.floor(allotted / step) * step, deadline.MIN_ATTEMPT_S)
+
+
+def _client(
+    service: Service, stage: Stage, settings: Settings, attempts: int, endpoint_suffix: str
+) -> Any:
+    seconds = attempt_seconds(deadline.allot(stage, deadline.cap(settings, stage)))
     return _cached_client(
-        "s3",
-        settings.region,
-        _STORAGE_READ_TIMEOUT_S,
-        _STORAGE_ATTEMPTS,
-        _endpoint_override("S3"),
+        service, stage, settings.region, seconds, attempts, _endpoint_override(endpoint_suffix)
     )
 
 
@@ -51,26 +80,32 @@ def _endpoint_override(service_suffix: str) -> str | None:
     )
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=32)
 def _cached_client(
-    service: Service, region: str, read_timeout: float, attempts: int, _endpoint: str | None
+    service: Service,
+    stage: Stage,
+    region: str,
+    seconds: float,
+    attempts: int,
+    _endpoint: str | None,
 ) -> Any:
     from botocore.config import Config
 
+    # One attempt, connecting and reading, never takes longer than ``seconds``.
+    connect = min(_CONNECT_TIMEOUT_S, seconds / 4)
     config = Config(
         region_name=region,
-        connect_timeout=_CONNECT_TIMEOUT_S,
-        read_timeout=read_timeout,
+        connect_timeout=connect,
+        read_timeout=seconds - connect,
         retries={"mode": "standard", "total_max_attempts": attempts},
         user_agent_extra=USER_AGENT,
         signature_version="s3v4" if service == "s3" else None,
     )
     with _session_lock:
         client = _session().client(service, config=config)
-    if service == "bedrock-runtime":
-        # API Gateway gives up after 30 s; a second model call after a read timeout
-        # would finish after the caller has left, and be billed all the same.
-        client.meta.events.register_first("needs-retry.bedrock-runtime", _no_retry_after_timeout)
+    client.meta.events.register_first(
+        f"needs-retry.{service}", _retry_only_within_deadline(stage, seconds, service)
+    )
     return client
 
 
@@ -82,8 +117,28 @@ def _session() -> Any:
     return boto3.session.Session()
 
 
-def _no_retry_after_timeout(caught_exception: Exception | None = None, **_: Any) -> bool | None:
-    from botocore.exceptions import ReadTimeoutError
+def _retry_only_within_deadline(
+    stage: Stage, seconds: float, service: Service
+) -> Callable[..., bool | None]:
+    def refuse_late_retry(
+        caught_exception: Exception | None = None,
+        attempts: int = 1,
+        response: Any = None,
+        **_: Any,
+    ) -> bool | None:
+        from botocore.exceptions import ReadTimeoutError
 
-    # False is the first non-None answer, so botocore's retry handler is overruled.
-    return False if isinstance(caught_exception, ReadTimeoutError) else None
+        # False is the first non-None answer, so botocore's retry handler is overruled.
+        if service == "bedrock-runtime" and isinstance(caught_exception, ReadTimeoutError):
+            # The model may still be working on the first call, and bills it: a second
+            # one would be paid twice for an answer the caller may never see.
+            return False
+        running = deadline.current()
+        if running is None:
+            return None
+        answered = response is not None
+        retry_after = answered and "x-amz-retry-after" in response[0].headers
+        backoff = deadline.max_backoff(attempts, answered=answered, retry_after=retry_after)
+        return None if running.may_retry(stage, seconds, backoff) else False
+
+    return refuse_late_retry

@@ -26,16 +26,15 @@ class BedrockImageEngine(ImageEngine):
 
     name = "bedrock"
 
-    def __init__(self, settings: Settings, client: Any | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._client = (
-            client if client is not None else bedrock_runtime(settings, settings.model_timeout_s)
-        )
 
     def render(self, job: ImageJob) -> RenderedImage:
         """Invoke the model and return its image, or raise a public error."""
+        # Outside the try: no time left is already a public error, and no call is made.
+        client = bedrock_runtime(self._settings, "model")
         try:
-            response = self._client.invoke_model(
+            response = client.invoke_model(
                 modelId=job.model,
                 body=json.dumps(request_body(job)),
                 contentType="application/json",

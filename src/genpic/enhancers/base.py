@@ -69,7 +69,7 @@ class PromptEnhancer(ABC):
     """Rewrites a short prompt into a detailed one in a named style.
 
     ``enhance`` never fails: when ``rewrite`` raises, the original prompt is
-    used and the outcome says why, as the seeds' enhancer did.
+    used and the outcome says why, as the original ``enhance_prompt`` function did.
     """
 
     name: ClassVar[str]

@@ -23,12 +23,9 @@ class ConverseEnhancer(PromptEnhancer):
 
     name = "bedrock"
 
-    def __init__(self, settings: Settings, client: Any | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.model = settings.text_model
-        self._region = settings.region
-        self._client = (
-            client if client is not None else bedrock_runtime(settings, settings.enhance_timeout_s)
-        )
+        self._settings = settings
 
     def rewrite(self, prompt: str, style: str) -> Rewrite:
         """Return the model's rewrite of ``prompt`` in ``style``."""
@@ -39,15 +36,17 @@ class ConverseEnhancer(PromptEnhancer):
         return self._converse(TRANSLATION_SYSTEM, prompt, TRANSLATION_CONFIG)
 
     def _converse(self, system: str, prompt: str, config: dict[str, Any]) -> Rewrite:
+        # Outside the try: no time left is already a public error, and no call is made.
+        client = bedrock_runtime(self._settings, "text")
         try:
-            response = self._client.converse(
+            response = client.converse(
                 modelId=self.model,
                 messages=[{"role": "user", "content": [{"text": prompt}]}],
                 system=[{"text": system}],
                 inferenceConfig=config,
             )
         except Exception as exc:
-            raise bedrock_error(exc, str(self.model), self._region) from exc
+            raise bedrock_error(exc, str(self.model), self._settings.region) from exc
         stop_reason = response.get("stopReason")
         if stop_reason in _REFUSALS:
             raise EnhancementRefused(f"{self.model} stopped with {stop_reason}")

@@ -1,8 +1,9 @@
 """System prompts a text model follows: one per enhancement style, and the translator's.
 
 Each style also lists the template enhancer's own words. The default, photorealistic,
-artistic and minimal prompts are the seeds', plus one rule: Stability models follow
-English far better than other languages, so the enhanced prompt is always English.
+artistic and minimal prompts are the original ``enhance_prompt`` function's, plus one rule:
+Stability models follow English far better than other languages, so the enhanced prompt is
+always English.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""The image store interface: one abstract method, ``put_if_absent``; naming lives here."""
+"""The image store interface: where outputs are written and init images are read.
+
+Backends say how to write an object (``put_if_absent``) and how to read an
+input object (``get_input``); output naming and the rule that init images come
+from the deployment's input bucket only live here, once.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from genpic.errors import StorageError
+from genpic.errors import Forbidden, StorageError
 from genpic.keys import new_output_key
 
 _KEY_ATTEMPTS = 5
@@ -35,12 +40,53 @@ class ImageStore(ABC):
     """A place to keep generated images without ever replacing one."""
 
     name: str
+    #: The only bucket ``init_image_s3`` may name (None: no init images from storage).
+    input_bucket: str | None
 
     @abstractmethod
     def put_if_absent(
         self, key: str, data: bytes, content_type: str, metadata: Mapping[str, str]
     ) -> StoredImage:
         """Write ``data`` at ``key`` unless it exists (then raise ``ObjectExists``)."""
+
+    @abstractmethod
+    def get_input(self, bucket: str, key: str, max_bytes: int) -> bytes:
+        """Return input ``bucket``/``key`` (bucket already checked): ``max_bytes + 1`` at most.
+
+        A missing object is ``InvalidImage`` on ``init_image_s3``.
+        """
+
+    def read_input(self, bucket: str, key: str, max_bytes: int) -> bytes:
+        """Return the init image at ``s3://bucket/key``, refusing any bucket but ``input_bucket``.
+
+        Parameters
+        ----------
+        bucket, key
+            Where ``init_image_s3`` points.
+        max_bytes
+            The largest init image accepted; one byte more is read so that the
+            size check can tell "too large" from "exactly at the limit".
+
+        Raises
+        ------
+        Forbidden
+            ``bucket`` is not this deployment's input bucket, or none is configured.
+        InvalidImage
+            The object does not exist.
+        """
+        if self.input_bucket is None:
+            raise Forbidden(
+                "init_image_s3 needs INPUT_BUCKET to be configured; send init_image "
+                "(base64) instead, or set INPUT_BUCKET.",
+                field="init_image_s3",
+            )
+        if bucket != self.input_bucket:
+            raise Forbidden(
+                f"init_image_s3 must be in s3://{self.input_bucket}/; this deployment does not "
+                f"read bucket {bucket!r}.",
+                field="init_image_s3",
+            )
+        return self.get_input(bucket, key, max_bytes)
 
     def save(
         self,

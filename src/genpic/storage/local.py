@@ -1,4 +1,15 @@
-"""A local directory: the offline default, laid out like the S3 bucket."""
+"""A local directory: the offline default, laid out like the S3 buckets.
+
+Layout under ``GENPIC_DATA_DIR``::
+
+    outputs/<model>_<time>_<unique>.<ext>   generated images (+ .json metadata sidecar)
+    inputs/<key>                            init images: s3://<input bucket>/<key>
+
+The input bucket is ``INPUT_BUCKET`` when set, else ``genpic-local``; so an
+upload stored at ``inputs/uploads/<id>.png`` is requested as
+``"init_image_s3": "s3://genpic-local/uploads/<id>.png"``, the same field a
+deployment on S3 reads.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +17,13 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from genpic.errors import StorageError
+from genpic.errors import Forbidden, InvalidImage, StorageError
 from genpic.settings import Settings
 from genpic.storage.base import ImageStore, ObjectExists, StoredImage
+
+#: The input bucket name of a local deployment without ``INPUT_BUCKET``.
+LOCAL_INPUT_BUCKET = "genpic-local"
+INPUTS_DIR = "inputs"
 
 
 class LocalStore(ImageStore):
@@ -18,6 +33,8 @@ class LocalStore(ImageStore):
 
     def __init__(self, settings: Settings) -> None:
         self.root = settings.data_dir.resolve()
+        self.inputs_root = self.root / INPUTS_DIR
+        self.input_bucket = settings.input_bucket or LOCAL_INPUT_BUCKET
         self._public_url = settings.public_url
 
     def put_if_absent(
@@ -47,3 +64,31 @@ class LocalStore(ImageStore):
         if not path.is_relative_to(self.root):
             raise StorageError(f"Key {key!r} is outside the data directory.")
         return path
+
+    def input_path(self, key: str) -> Path:
+        """Return the file holding input ``key``, refusing keys that escape the inputs directory."""
+        path = (self.inputs_root / key).resolve()
+        if not path.is_relative_to(self.inputs_root):
+            raise Forbidden(
+                f"init_image_s3 key {key!r} is outside the inputs; name an object under "
+                f"s3://{self.input_bucket}/ without '..'.",
+                field="init_image_s3",
+            )
+        return path
+
+    def get_input(self, bucket: str, key: str, max_bytes: int) -> bytes:
+        """Read ``inputs/<key>``, never more than ``max_bytes + 1`` bytes."""
+        path = self.input_path(key)
+        try:
+            with path.open("rb") as file:
+                return file.read(max_bytes + 1)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise InvalidImage(
+                f"The init image s3://{bucket}/{key} does not exist. Upload it first "
+                f"(POST /uploads), or copy it to {path}.",
+                field="init_image_s3",
+            ) from None
+        except OSError as exc:
+            raise StorageError(
+                f"Could not read {path} ({exc.strerror}). Check that GENPIC_DATA_DIR is readable."
+            ) from exc

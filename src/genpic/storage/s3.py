@@ -1,9 +1,8 @@
-"""Amazon S3 storage: conditional writes and presigned links."""
+"""Amazon S3: conditional writes to OUTPUT_BUCKET, presigned links, reads from INPUT_BUCKET."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from genpic.awssdk.clients import s3
 from genpic.awssdk.errors import error_code, s3_error
@@ -21,21 +20,23 @@ class S3Store(ImageStore):
 
     name = "s3"
 
-    def __init__(self, settings: Settings, client: Any | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         if not settings.output_bucket:
             raise ConfigurationError(
                 "OUTPUT_BUCKET is not set; name the bucket for generated images, or use "
                 "GENPIC_STORAGE=local."
             )
         self.bucket = settings.output_bucket
-        self._client = client if client is not None else s3(settings)
+        self.input_bucket = settings.input_bucket
+        self._settings = settings
 
     def put_if_absent(
         self, key: str, data: bytes, content_type: str, metadata: Mapping[str, str]
     ) -> StoredImage:
         """Upload ``data`` with ``If-None-Match: *`` so an existing object is never replaced."""
+        client = s3(self._settings, "store")
         try:
-            self._client.put_object(
+            client.put_object(
                 Bucket=self.bucket,
                 Key=key,
                 Body=data,
@@ -43,7 +44,7 @@ class S3Store(ImageStore):
                 Metadata=dict(metadata),
                 IfNoneMatch="*",
             )
-            url = self._client.generate_presigned_url(
+            url = client.generate_presigned_url(
                 "get_object",
                 Params={"Bucket": self.bucket, "Key": key},
                 ExpiresIn=PRESIGNED_URL_TTL_S,
@@ -54,15 +55,15 @@ class S3Store(ImageStore):
             raise s3_error(exc, self.bucket, key, reading_input=False) from exc
         return StoredImage(key=key, uri=f"s3://{self.bucket}/{key}", url=url, bucket=self.bucket)
 
-
-def read_object(client: Any, bucket: str, key: str, max_bytes: int) -> bytes:
-    """Return the bytes of ``bucket``/``key``, reading no more than ``max_bytes + 1``."""
-    try:
-        response = client.get_object(Bucket=bucket, Key=key)
-        body = response["Body"]
+    def get_input(self, bucket: str, key: str, max_bytes: int) -> bytes:
+        """Read ``bucket``/``key`` (``INPUT_BUCKET``), never more than ``max_bytes + 1`` bytes."""
+        client = s3(self._settings, "input")
         try:
-            return bytes(body.read(max_bytes + 1))
-        finally:
-            body.close()
-    except Exception as exc:
-        raise s3_error(exc, bucket, key, reading_input=True) from exc
+            response = client.get_object(Bucket=bucket, Key=key)
+            body = response["Body"]
+            try:
+                return bytes(body.read(max_bytes + 1))
+            finally:
+                body.close()
+        except Exception as exc:
+            raise s3_error(exc, bucket, key, reading_input=True) from exc

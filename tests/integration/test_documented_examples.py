@@ -1,4 +1,4 @@
-"""Every example request in the two seed documents, in every event shape, on both handlers."""
+"""Every example request the original design documents show, in every event shape, on both handlers."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from tests.integration.helpers import invoke, stored_image
 from tests.support.bedrock_double import BedrockDouble
 from tests.support.events import SHAPES
 
-# (name, payload) exactly as the seeds' READMEs show them.
-SEED_EXAMPLES: list[tuple[str, dict[str, Any]]] = [
+# (name, payload) exactly as the original READMEs (v1: aws_gen_pic, v2: enhance_prompt) show them.
+DOCUMENTED_EXAMPLES: list[tuple[str, dict[str, Any]]] = [
     (
         "v1_text_to_image",
         {
@@ -88,7 +88,7 @@ KEY_PATTERN = re.compile(r"^outputs/sd35_\d{8}_\d{6}_[0-9a-f]{32}\.(jpeg|png|web
 
 
 @pytest.fixture
-def seeded(aws: Any, bedrock: BedrockDouble) -> Any:
+def inputs_uploaded(aws: Any, bedrock: BedrockDouble) -> Any:
     for key in ("sample_input.jpeg", "input.jpg"):
         aws.put_object(Bucket=INPUT_BUCKET, Key=key, Body=image_bytes((640, 512)))
     return aws
@@ -96,9 +96,11 @@ def seeded(aws: Any, bedrock: BedrockDouble) -> Any:
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @pytest.mark.parametrize("handler", ["generate", "enhance"])
-@pytest.mark.parametrize(("name", "payload"), SEED_EXAMPLES, ids=[n for n, _ in SEED_EXAMPLES])
-def test_seed_example_generates_a_stored_image(
-    seeded: Any,
+@pytest.mark.parametrize(
+    ("name", "payload"), DOCUMENTED_EXAMPLES, ids=[n for n, _ in DOCUMENTED_EXAMPLES]
+)
+def test_documented_example_generates_a_stored_image(
+    inputs_uploaded: Any,
     bedrock: BedrockDouble,
     name: str,
     payload: dict[str, Any],
@@ -114,7 +116,7 @@ def test_seed_example_generates_a_stored_image(
     assert KEY_PATTERN.match(body["key"]), body["key"]
     assert body["s3_url"] == f"s3://{OUTPUT_BUCKET}/{body['key']}"
     assert body["filename"] == body["key"].removeprefix("outputs/")
-    image = stored_image(seeded, body)
+    image = stored_image(inputs_uploaded, body)
     assert image.format == "JPEG"
 
     enhanced = payload.get("enhance_prompt", handler == "enhance")
