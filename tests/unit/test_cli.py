@@ -97,8 +97,8 @@ def test_init_image_from_a_local_file(data_dir: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["generate", "   "], "ValidationError: Invalid request: prompt"),
-        (["generate", "a", "--aspect-ratio", "4:3"], "aspect_ratio: must be one of"),
+        (["generate", "   "], "ValidationError: PROMPT: must not be empty"),
+        (["generate", "a", "--aspect-ratio", "4:3"], "--aspect-ratio: must be one of"),
         (["generate", "a", "--init-image", "/no/such/file.png"], "Cannot read --init-image"),
         (["generate", "a", "--init-image", "s3://elsewhere/x.png"], "Forbidden"),
     ],
