@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,14 @@ def test_the_library_is_usable_without_the_cli(data_dir: Path) -> None:
         pipeline.parse({"prompt": "a cat", "output_format": "webp"}, enhance_default=False), "r1"
     )
     assert Image.open(io.BytesIO(result.data)).format == "WEBP"
+
+
+def test_every_option_the_readme_mentions_is_in_the_help() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("### Command line")[1].split("### Library")[0]
+    mentioned = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", section))
+    helps = (
+        runner.invoke(app, ["--help"]).output + runner.invoke(app, ["generate", "--help"]).output
+    )
+    assert mentioned - {"-"} <= set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", helps))
+    assert {"--style", "--no-enhance", "--json", "-o", "-v", "--version"} <= mentioned
