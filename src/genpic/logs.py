@@ -17,10 +17,9 @@ from collections.abc import Mapping
 
 from aws_lambda_powertools import Logger
 
+from genpic.settings import LAMBDA_FUNCTION_NAME, LOG_LEVEL
+
 SERVICE = "genpic"
-LOG_LEVEL = "GENPIC_LOG_LEVEL"
-# Spelled here too (not imported from settings) so that logging stays importable on its own.
-_ON_LAMBDA = "AWS_LAMBDA_FUNCTION_NAME"
 _SILENT = logging.CRITICAL + 1
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -41,7 +40,7 @@ def _level(env: Mapping[str, str]) -> str | None:
 
 
 def _handler(env: Mapping[str, str]) -> logging.Handler:
-    if env.get(_ON_LAMBDA):
+    if env.get(LAMBDA_FUNCTION_NAME):
         return logging.StreamHandler(sys.stdout)
     handler = _StderrHandler()
     handler.setLevel(_level(env) or _SILENT)

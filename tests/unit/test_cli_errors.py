@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from genpic.logs import logger
 from genpic.pipeline import Pipeline
 from tests.conftest import image_bytes
 from tests.support.cli import invoke
@@ -125,6 +127,17 @@ def test_configuration_mistakes_name_the_variable(
     assert "request_id" in result.stderr
 
 
+@pytest.fixture
+def restore_logs() -> Iterator[None]:
+    """``genpic -v`` turns logs on for the process; keep the tests that follow quiet."""
+    handler = logger.registered_handler
+    levels = (logger.log_level, handler.level)
+    yield
+    logger.setLevel(levels[0])
+    handler.setLevel(levels[1])
+
+
+@pytest.mark.usefixtures("restore_logs")
 def test_an_internal_error_prints_the_request_id(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(self: Pipeline, request: Any, request_id: str) -> None:
         raise RuntimeError(f"boom in {request_id}")
@@ -141,6 +154,11 @@ def test_an_internal_error_prints_the_request_id(monkeypatch: pytest.MonkeyPatch
     verbose = invoke("-v", "generate", "a cat")
     [request_id] = re.findall(r"^request_id (\S+)$", verbose.stderr, re.M)
     assert f"boom in {request_id}" in verbose.stderr
+
+
+def test_logs_are_off_again_for_the_next_test() -> None:
+    result = invoke("generate", "a cat", "--json")
+    assert (result.exit_code, result.stderr) == (0, "")
 
 
 def test_help_shows_defaults_and_choices_and_version() -> None:

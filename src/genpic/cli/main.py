@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from genpic import __version__
-from genpic.logs import LOG_LEVEL, show_logs
+from genpic.logs import show_logs
+from genpic.settings import LOG_LEVEL
 
 app = typer.Typer(
     help="Generate images with Stability AI models on Amazon Bedrock, or offline previews.",
