@@ -49,6 +49,7 @@ UNSET_ON_PURPOSE = {
     "GENPIC_MODEL_TIMEOUT": "the default (20 s) is what the 29 s function timeout is sized for",
     "GENPIC_ENHANCE_TIMEOUT": "the default (6 s) is what the 29 s function timeout is sized for",
     "GENPIC_MODEL_ATTEMPTS": "the default (3) is what the 29 s function timeout is sized for",
+    "GENPIC_LOG_LEVEL": "Powertools' INFO is right on Lambda; set it to DEBUG when investigating",
     "GENPIC_REQUEST_TIMEOUT": "the default (28 s) ends a request inside the 29 s function timeout",
     "AWS_ENDPOINT_URL": "boto3's own override, for tests and LocalStack; AWS's endpoints on Lambda",
 }

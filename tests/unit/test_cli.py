@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -97,8 +98,8 @@ def test_init_image_from_a_local_file(data_dir: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["generate", "   "], "ValidationError: Invalid request: prompt"),
-        (["generate", "a", "--aspect-ratio", "4:3"], "aspect_ratio: must be one of"),
+        (["generate", "   "], "ValidationError: PROMPT: must not be empty"),
+        (["generate", "a", "--aspect-ratio", "4:3"], "--aspect-ratio: must be one of"),
         (["generate", "a", "--init-image", "/no/such/file.png"], "Cannot read --init-image"),
         (["generate", "a", "--init-image", "s3://elsewhere/x.png"], "Forbidden"),
     ],
@@ -135,3 +136,14 @@ def test_generate_says_what_became_of_a_vietnamese_prompt(data_dir: Path) -> Non
 
     result = runner.invoke(app, ["generate", "một con mèo đen", "--no-translate", "--json"])
     assert "translation" not in json.loads(result.output)
+
+
+def test_every_option_the_readme_mentions_is_in_the_help() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("### Command line")[1].split("### Library")[0]
+    mentioned = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", section))
+    helps = (
+        runner.invoke(app, ["--help"]).output + runner.invoke(app, ["generate", "--help"]).output
+    )
+    assert mentioned - {"-"} <= set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", helps))
+    assert {"--style", "--no-enhance", "--json", "-o", "-v", "--version"} <= mentioned

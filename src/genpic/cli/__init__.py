@@ -1,0 +1,14 @@
+"""The ``genpic`` command line: a thin caller of the public pipeline.
+
+``app`` is the one Typer application (the ``genpic`` console script). Each command lives in
+its own module and is registered on ``app`` here, so adding one is one import and one line.
+"""
+
+from __future__ import annotations
+
+from genpic.cli.generate import generate
+from genpic.cli.main import app
+
+app.command()(generate)
+
+__all__ = ["app"]

@@ -1,0 +1,132 @@
+"""What the command line checks itself, before any model call, and how it words the API's errors.
+
+The API names request fields (``aspect_ratio``); a CLI user typed options (``--aspect-ratio``).
+``OPTIONS`` is the one table between the two: errors are reworded here, never in the API.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import NoReturn
+
+from genpic.errors import GenpicError, ValidationError
+from genpic.vocabulary import FORMAT_ALIASES, OUTPUT_FORMATS, OutputFormat, format_for_suffix
+
+# Request field -> what the CLI user typed to set it.
+OPTIONS: dict[str, str] = {
+    "prompt": "PROMPT",
+    "negative_prompt": "--negative-prompt",
+    "aspect_ratio": "--aspect-ratio",
+    "seed": "--seed",
+    "model": "--model",
+    "output_format": "--format",
+    "init_image_s3": "--init-image",
+    "init_image": "--init-image",
+    "strength": "--strength",
+    "enhance_prompt": "--enhance",
+    "enhancement_style": "--style",
+}
+# API advice that makes no sense on the command line, and what to say instead.
+_ADVICE = {"send init_image (base64) instead": "give a local file instead"}
+# Field names inside messages; longest first so init_image_s3 is not read as init_image.
+_FIELD_NAMES = re.compile(
+    r"\b(" + "|".join(sorted((f for f in OPTIONS if "_" in f), key=len, reverse=True)) + r")\b"
+)
+_NAMES = sorted(f".{name}" for name in (*OUTPUT_FORMATS, *FORMAT_ALIASES))
+SUFFIXES = f"{', '.join(_NAMES[:-1])} or {_NAMES[-1]}"
+
+
+def for_cli(error: GenpicError) -> GenpicError:
+    """Return ``error`` with its message naming options instead of request fields."""
+    if error.details:
+        message = "; ".join(
+            f"{option_for(d['field'])}: {_reword(d['message'])}" for d in error.details
+        )
+        message += "."
+    else:
+        message = _reword(error.message)
+    if message == error.message:
+        return error
+    return type(error)(
+        message, field=error.field, details=error.details, retry_after=error.retry_after
+    )
+
+
+def option_for(field: str | None) -> str | None:
+    """Return the option that sets request ``field``, or ``field`` itself."""
+    return OPTIONS.get(field, field) if field is not None else None
+
+
+def _reword(message: str) -> str:
+    for api, cli in _ADVICE.items():
+        message = message.replace(api, cli)
+    return _FIELD_NAMES.sub(lambda match: OPTIONS[match[1]], message)
+
+
+def refuse_ignored(
+    *,
+    style: str | None,
+    enhance: bool | None,
+    strength: float | None,
+    aspect_ratio: str | None,
+    init_image: str | None,
+) -> None:
+    """Refuse options that this combination would silently ignore."""
+    if style is not None and enhance is False:
+        _refuse("--style needs enhancement; drop --no-enhance (--style alone implies --enhance).")
+    if strength is not None and init_image is None:
+        _refuse("--strength only applies with --init-image; drop it, or add --init-image FILE.")
+    if aspect_ratio is not None and init_image is not None:
+        _refuse(
+            "--aspect-ratio does not apply with --init-image: the result follows the "
+            "init image's shape; drop --aspect-ratio."
+        )
+
+
+def output_format_for(path: Path, requested: str | None) -> OutputFormat:
+    """Check that ``-o path`` can be written in a format it names; return that format.
+
+    Raises
+    ------
+    genpic.errors.ValidationError
+        If ``path`` is a folder, has no or an unknown extension, contradicts ``--format``,
+        or its folder is missing or not writable.
+    """
+    if path.is_dir():
+        _refuse(f"--output {path} is a folder; give a file name such as {path / 'image.jpeg'}.")
+    if not path.suffix:
+        _refuse(f"--output {path} has no extension; use {SUFFIXES}.")
+    chosen = format_for_suffix(path.suffix)
+    if chosen is None:
+        _refuse(f"--output {path}: unknown extension {path.suffix}; use {SUFFIXES}.")
+    if requested is not None and format_for_suffix(f".{requested.strip()}") != chosen:
+        _refuse(
+            f"--format {requested} does not match --output {path}; drop --format, "
+            f"or name the file .{requested.strip().lower()}."
+        )
+    _check_writable(path)
+    return chosen
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        _refuse(f"--output {path}: the folder {folder} {what}; create it first.")
+    # Try for real: permission bits say nothing to root, or on a read-only mount.
+    try:
+        if path.exists():
+            path.open("ab").close()
+        else:
+            tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        _refuse(
+            f"--output {path}: cannot write to {path if path.exists() else folder} "
+            f"({exc.strerror})."
+        )
+
+
+def _refuse(message: str) -> NoReturn:
+    raise ValidationError(message)
