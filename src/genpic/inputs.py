@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from genpic.catalog import describe_image_model
 from genpic.errors import Forbidden
-from genpic.images import MAX_INPUT_BYTES, inspect_input
+from genpic.images import MAX_INPUT_BYTES, check_model_limits, inspect_input
 from genpic.request import GenerationRequest
 from genpic.settings import Settings
 
@@ -19,14 +20,15 @@ class InitImageLoader:
         self._s3_client = s3_client
 
     def load(self, request: GenerationRequest) -> bytes | None:
-        """Return the checked init image bytes, or None for text-to-image."""
+        """Return the init image bytes, checked by genpic's rules and the model's, or None."""
         if request.init_image is not None:
             data = base64.b64decode(request.init_image)
         elif request.init_image_s3 is not None:
             data = self._read_s3(*request.init_image_location())
         else:
             return None
-        inspect_input(data)
+        model = describe_image_model(request.model)
+        check_model_limits(len(data), inspect_input(data), model.init_image, model.label)
         return data
 
     def _read_s3(self, bucket: str, key: str) -> bytes:
