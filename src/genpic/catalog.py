@@ -7,6 +7,7 @@ USD (us-west-2) and are estimates: the bill is the source of truth.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -23,8 +24,7 @@ NOVA_PRO = "amazon.nova-pro-v1:0"
 DEFAULT_IMAGE_MODEL = SD35_LARGE
 DEFAULT_TEXT_MODEL = NOVA_PRO
 
-# The ~1 megapixel sizes the Stability models return for text-to-image; every
-# side is a multiple of 16, so Nova Canvas accepts them as they are.
+# The ~1 megapixel sizes the Stability models return for text-to-image.
 STABILITY_SIZES: dict[AspectRatio, tuple[int, int]] = {
     "1:1": (1024, 1024),
     "16:9": (1344, 768),
@@ -36,8 +36,24 @@ STABILITY_SIZES: dict[AspectRatio, tuple[int, int]] = {
     "9:16": (768, 1344),
     "9:21": (640, 1536),
 }
-# Titan Image Generator v2 accepts only a fixed list of sizes; each ratio maps to
-# the listed size nearest to it.
+# Nova Canvas takes any size whose sides are 320-4096 px and multiples of 16, under
+# 4,194,304 px, at most 4:1. Bedrock bills "up to 1024x1024" and "up to 2048x2048"
+# tiers, so every size here keeps its long side at 1024 px: the cheaper tier however
+# the tier is measured (pixel count or side).
+NOVA_CANVAS_SIZES: dict[AspectRatio, tuple[int, int]] = {
+    "1:1": (1024, 1024),
+    "16:9": (1024, 576),
+    "21:9": (1024, 432),
+    "2:3": (688, 1024),
+    "3:2": (1024, 688),
+    "4:5": (816, 1024),
+    "5:4": (1024, 816),
+    "9:16": (576, 1024),
+    "9:21": (432, 1024),
+}
+# Titan Image Generator v2 accepts only a fixed list of sizes (Bedrock user guide,
+# Titan Image Generator G1 parameters); each ratio maps to the nearest size billed as
+# 1024x1024, and 16:9 to 1173x640, the list's own 16:9 entry.
 TITAN_SIZES: dict[AspectRatio, tuple[int, int]] = {
     "1:1": (1024, 1024),
     "16:9": (1173, 640),
@@ -52,9 +68,36 @@ TITAN_SIZES: dict[AspectRatio, tuple[int, int]] = {
 MAX_SEED = 4_294_967_294
 MAX_PROMPT = 10_000
 DEFAULT_STRENGTH = 0.7
+NOVA_CANVAS_MAX_SEED = 858_993_459
+TITAN_MAX_SEED = 2_147_483_646
 
 # Which request and response shape a model speaks on InvokeModel.
 Family = Literal["stability", "amazon-image"]
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """What a model accepts as an init image, on top of genpic's own checks (``genpic.images``).
+
+    Attributes
+    ----------
+    min_side, max_side
+        Shortest and longest allowed side in pixels.
+    max_pixels
+        Largest width x height.
+    max_ratio
+        Largest long side / short side.
+    max_bytes
+        Largest encoded size.
+
+    The defaults add no limit.
+    """
+
+    min_side: int = 0
+    max_side: float = math.inf
+    max_pixels: float = math.inf
+    max_ratio: float = math.inf
+    max_bytes: float = math.inf
 
 
 @dataclass(frozen=True)
@@ -77,6 +120,10 @@ class ImageModel:
         Largest seed and prompt lengths (characters) the model accepts.
     opt_in
         Allowed only when ``GENPIC_ALLOWED_MODELS`` lists it.
+    cfg_scale
+        Prompt adherence sent with every request (the model's default), if it takes one.
+    init_image
+        The model's own limits on an init image (none beyond genpic's when omitted).
     """
 
     model_id: str
@@ -90,6 +137,13 @@ class ImageModel:
     max_prompt: int = MAX_PROMPT
     max_negative_prompt: int = MAX_PROMPT
     opt_in: bool = False
+    cfg_scale: float | None = None
+    init_image: InputLimits = field(default_factory=InputLimits)
+
+    def nearest_size(self, width: int, height: int) -> tuple[int, int]:
+        """Return the output size whose aspect ratio is closest to ``width`` x ``height``."""
+        ratio = width / height
+        return min(self.sizes.values(), key=lambda size: abs(size[0] / size[1] - ratio))
 
 
 @dataclass(frozen=True)
@@ -114,10 +168,16 @@ IMAGE_MODELS: dict[str, ImageModel] = {
             "amazon-image",
             0.04,
             True,
-            max_seed=2_147_483_646,
+            sizes=NOVA_CANVAS_SIZES,
+            max_seed=NOVA_CANVAS_MAX_SEED,
             max_prompt=1024,
             max_negative_prompt=1024,
             opt_in=True,
+            cfg_scale=6.5,
+            # Input images follow the output rules, less the multiple-of-16 one.
+            init_image=InputLimits(
+                min_side=320, max_side=4096, max_pixels=4_194_303, max_ratio=4.0
+            ),
         ),
         ImageModel(
             TITAN_IMAGE_V2,
@@ -127,10 +187,13 @@ IMAGE_MODELS: dict[str, ImageModel] = {
             0.01,
             True,
             sizes=TITAN_SIZES,
-            max_seed=2_147_483_646,
+            max_seed=TITAN_MAX_SEED,
             max_prompt=512,
             max_negative_prompt=512,
             opt_in=True,
+            cfg_scale=8.0,
+            # "Max input image size 5 MB"; image variation takes up to 4096x4096.
+            init_image=InputLimits(max_side=4096, max_bytes=5 * 1024 * 1024),
         ),
     )
 }
@@ -160,6 +223,14 @@ def base_model_id(model_id: str) -> str:
 def image_model(model_id: str) -> ImageModel | None:
     """Return what the catalog knows of ``model_id`` (an inference profile too), or None."""
     return IMAGE_MODELS.get(base_model_id(model_id))
+
+
+def describe_image_model(model_id: str) -> ImageModel:
+    """Return the catalog entry for ``model_id``, or a Stability-shaped stand-in if uncatalogued."""
+    model = image_model(model_id)
+    if model is not None:
+        return model
+    return ImageModel(model_id, model_id, short_name(model_id), "stability", 0.0, True)
 
 
 def short_name(model_id: str) -> str:

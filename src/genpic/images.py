@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image
 
+from genpic.catalog import InputLimits
 from genpic.errors import InvalidImage, ModelUnavailable
 from genpic.vocabulary import CONTENT_TYPES, OUTPUT_FORMATS, OutputFormat
 
@@ -135,6 +136,51 @@ def inspect_input(data: bytes) -> ImageInfo:
     """
     image = load_input(data)
     return ImageInfo(_PILLOW_FORMATS[str(image.format)], image.width, image.height)
+
+
+def check_model_limits(size_bytes: int, info: ImageInfo, limits: InputLimits, model: str) -> None:
+    """Refuse an init image the model itself would refuse, before it is called.
+
+    Parameters
+    ----------
+    size_bytes : int
+        Encoded size of the init image.
+    info : ImageInfo
+        Its format and size, from ``inspect_input``.
+    limits : genpic.catalog.InputLimits
+        What the model accepts.
+    model : str
+        The model's name, for the message.
+
+    Raises
+    ------
+    genpic.errors.InvalidImage
+        Naming the first limit the image breaks.
+    """
+    width, height = info.width, info.height
+    long, short = max(width, height), min(width, height)
+    shape = f"{width}x{height} px"
+    checks = (
+        (size_bytes > limits.max_bytes, f"{size_bytes:,} bytes", f"{limits.max_bytes:,.0f} bytes"),
+        (short < limits.min_side, shape, f"sides of at least {limits.min_side} px"),
+        (long > limits.max_side, shape, f"sides of at most {limits.max_side:.0f} px"),
+        (
+            width * height > limits.max_pixels,
+            f"{width * height:,} pixels",
+            f"at most {limits.max_pixels:,.0f} pixels",
+        ),
+        (
+            long / short > limits.max_ratio,
+            shape,
+            f"shapes up to {limits.max_ratio:g}:1",
+        ),
+    )
+    for broken, actual, limit in checks:
+        if broken:
+            raise InvalidImage(
+                f"init image is {actual}; {model} takes {limit}. Resize or crop it and try again.",
+                field=_FIELD,
+            )
 
 
 def normalize_output(data: bytes, output_format: str) -> tuple[bytes, ImageInfo]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 
-from genpic.images import MAX_INPUT_BYTES, inspect_input
+from genpic.catalog import describe_image_model
+from genpic.images import MAX_INPUT_BYTES, check_model_limits, inspect_input
 from genpic.request import GenerationRequest
 from genpic.storage.base import ImageStore
 
@@ -16,7 +17,7 @@ class InitImageLoader:
         self._store = store
 
     def load(self, request: GenerationRequest) -> bytes | None:
-        """Return the checked init image bytes, or None for text-to-image."""
+        """Return the init image bytes, checked by genpic's rules and the model's, or None."""
         if request.init_image is not None:
             data = base64.b64decode(request.init_image)
         elif request.init_image_s3 is not None:
@@ -24,5 +25,6 @@ class InitImageLoader:
             data = self._store.read_input(bucket, key, MAX_INPUT_BYTES)
         else:
             return None
-        inspect_input(data)
+        model = describe_image_model(request.model)
+        check_model_limits(len(data), inspect_input(data), model.init_image, model.label)
         return data

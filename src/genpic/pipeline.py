@@ -148,6 +148,7 @@ class Pipeline:
             payload,
             allowed_models=self.settings.allowed_models,
             enhance_default=enhance_default,
+            default_model=self.settings.image_model,
         )
 
     def run(self, request: GenerationRequest, request_id: str) -> GenerationResult:

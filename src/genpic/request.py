@@ -149,13 +149,19 @@ def parse_request(
     *,
     allowed_models: Iterable[str],
     enhance_default: bool = False,
+    default_model: str = DEFAULT_IMAGE_MODEL,
 ) -> GenerationRequest:
-    """Validate ``payload`` into a request, or raise ``ValidationError`` naming each field."""
+    """Validate ``payload`` into a request, or raise ``ValidationError`` naming each field.
+
+    A payload without ``model`` asks for ``default_model`` (``GENPIC_IMAGE_MODEL``).
+    """
     if not isinstance(payload, Mapping):
         raise ValidationError(
             'The request body must be a JSON object such as {"prompt": "a cat"}.',
             field="body",
         )
+    if payload.get("model") is None:
+        payload = {**payload, "model": default_model}
     try:
         request = GenerationRequest.model_validate(
             payload, context={"allowed_models": tuple(allowed_models)}
