@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from genpic.errors import GenpicError, ValidationError, as_public_error
+from genpic.http.serve import serve
 from genpic.logs import logger
 from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES, OUTPUT_FORMATS
 
@@ -22,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.command()(serve)
 console = Console()
 errors = Console(stderr=True)
 _SUFFIX_FORMATS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,6 +28,8 @@ PUBLIC_URL = "GENPIC_PUBLIC_URL"
 MODEL_TIMEOUT = "GENPIC_MODEL_TIMEOUT"
 ENHANCE_TIMEOUT = "GENPIC_ENHANCE_TIMEOUT"
 MODEL_ATTEMPTS = "GENPIC_MODEL_ATTEMPTS"
+CORS_ORIGINS = "GENPIC_CORS_ORIGINS"
+API_KEY = "GENPIC_API_KEY"
 
 SEED_REGION = "us-west-2"
 N = TypeVar("N", int, float)
@@ -52,6 +54,9 @@ class Settings:
     model_timeout_s: float = 20.0
     enhance_timeout_s: float = 6.0
     model_attempts: int = 3
+    # The HTTP app: browser origins allowed to call it, and the key every route but /health needs.
+    cors_origins: tuple[str, ...] = ()
+    api_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +82,8 @@ class Settings:
             model_timeout_s=_number(env, MODEL_TIMEOUT, float, 20.0),
             enhance_timeout_s=_number(env, ENHANCE_TIMEOUT, float, 6.0),
             model_attempts=_number(env, MODEL_ATTEMPTS, int, 3),
+            cors_origins=_split(env.get(CORS_ORIGINS)),
+            api_key=env.get(API_KEY) or None,
         )
 
 

@@ -88,6 +88,7 @@ def test_original_prompt_is_ignored_but_other_unknown_fields_are_refused() -> No
         ({"prompt": "a", "enhance_prompt": "yes"}, "enhance_prompt"),
         ({"prompt": "a", "enhancement_style": "vaporwave"}, "enhancement_style"),
         ({"prompt": "a", "styles": ["anime", "vaporwave"]}, "styles.1"),
+        ({"prompt": "a", "n": 1.5}, "n"),
     ],
 )
 def test_each_rule_names_its_field(payload: dict[str, Any], field: str) -> None:
@@ -130,11 +131,35 @@ def test_init_image_forms() -> None:
     assert "not both" in both.message
 
 
-def test_styles_must_contain_the_chosen_style() -> None:
-    ok = parse({"prompt": "a", "enhancement_style": "anime", "styles": ["anime", "cinematic"]})
+def test_styles_and_n_ask_for_variants() -> None:
+    ok = parse(
+        {"prompt": "a", "enhancement_style": "minimal", "styles": ["anime", "cinematic"]},
+        enhance_default=True,
+    )
     assert ok.styles == ("anime", "cinematic")
-    assert parse({"prompt": "a", "styles": ["anime"]}).enhancement_style == "default"
-    refused({"prompt": "a", "enhancement_style": "minimal", "styles": ["anime"]})
+    assert parse({"prompt": "a", "n": 4}).n == 4
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "words"),
+    [
+        ({"prompt": "a", "n": 5}, "n", "less than or equal to 4"),
+        ({"prompt": "a", "n": 0}, "n", "greater than or equal to 1"),
+        ({"prompt": "a", "n": True}, "n", "not a boolean"),
+        ({"prompt": "a", "styles": []}, "styles", "at least 1"),
+        ({"prompt": "a", "styles": ["anime", "anime"]}, "styles", "each style once"),
+        (
+            {"prompt": "a", "n": 2, "styles": ["anime", "minimal"], "enhance_prompt": True},
+            "n",
+            "not both",
+        ),
+        ({"prompt": "a", "styles": ["anime"], "enhance_prompt": False}, "styles", "enhance_prompt"),
+    ],
+)
+def test_variant_rules(payload: dict[str, Any], field: str, words: str) -> None:
+    error = refused(payload)
+    assert error.field == field
+    assert words in error.message
 
 
 @pytest.mark.parametrize("payload", [None, [], "a cat", 42])

@@ -33,6 +33,11 @@ def payload_from_event(event: Any) -> Any:
         raise ValidationError("body must be a JSON object or a JSON string.", field="body")
     if event.get("isBase64Encoded"):
         body = _base64_text(body)
+    return parse_json_body(body)
+
+
+def parse_json_body(body: str) -> Any:
+    """Decode a JSON request body; an empty one is ``{}`` (so ``prompt`` is named as missing)."""
     if not body.strip():
         return {}
     try:

@@ -43,16 +43,28 @@ class S3Store(ImageStore):
                 Metadata=dict(metadata),
                 IfNoneMatch="*",
             )
-            url = self._client.generate_presigned_url(
-                "get_object",
-                Params={"Bucket": self.bucket, "Key": key},
-                ExpiresIn=PRESIGNED_URL_TTL_S,
-            )
+            url = self._presigned_get(key)
         except Exception as exc:
             if error_code(exc) in _TAKEN:
                 raise ObjectExists(key) from exc
             raise s3_error(exc, self.bucket, key, reading_input=False) from exc
         return StoredImage(key=key, uri=f"s3://{self.bucket}/{key}", url=url, bucket=self.bucket)
+
+    def link(self, key: str) -> str:
+        """Return a fresh presigned GET for the existing object ``key`` (``NotFound`` if absent)."""
+        try:
+            self._client.head_object(Bucket=self.bucket, Key=key)
+            return self._presigned_get(key)
+        except Exception as exc:
+            raise s3_error(exc, self.bucket, key, reading_input=False) from exc
+
+    def _presigned_get(self, key: str) -> str:
+        url: str = self._client.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": key},
+            ExpiresIn=PRESIGNED_URL_TTL_S,
+        )
+        return url
 
 
 def read_object(client: Any, bucket: str, key: str, max_bytes: int) -> bytes:
