@@ -24,10 +24,29 @@ async function parse(response) {
   return body;
 }
 
+const KEY_STORE = "genpic.apiKey";
+
+/** The API key this browser keeps for a server that requires one (GENPIC_API_KEY), or "". */
+export function apiKey() {
+  try {
+    return localStorage.getItem(KEY_STORE) || "";
+  } catch {
+    return "";
+  }
+}
+
+/** Keep (or, with "", forget) the API key sent on every API call. */
+export function setApiKey(key) {
+  if (key) localStorage.setItem(KEY_STORE, key);
+  else localStorage.removeItem(KEY_STORE);
+}
+
 async function send(path, init) {
+  const key = apiKey();
+  const headers = { ...(init.headers || {}), ...(key ? { Authorization: `Bearer ${key}` } : {}) };
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(path, { ...init, headers });
   } catch {
     throw new ApiError(0, {
       error: "NetworkError",
@@ -65,7 +84,7 @@ export function postForm(path, form) {
  */
 export async function uploadImage(file, storage) {
   if (storage === "s3") {
-    const ticket = await postJSON("uploads", { content_type: file.type, filename: file.name });
+    const ticket = await postJSON("uploads", { content_type: file.type });
     const form = new FormData();
     for (const [name, value] of Object.entries(ticket.upload.fields)) form.append(name, value);
     form.append("file", file);

@@ -37,15 +37,21 @@ function enumOf(doc, schema) {
  */
 export async function loadEnums() {
   const doc = await getJSON("openapi.json");
+  // The request schema may sit in components or inline in a route's requestBody: walk it all.
   const found = {};
-  for (const schema of Object.values(doc.components?.schemas || {})) {
-    for (const [name, property] of Object.entries(schema.properties || {})) {
+  const seen = new Set();
+  const visit = (node) => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    for (const [name, property] of Object.entries(node.properties || {})) {
       if (ENUM_FIELDS.includes(name) && !found[name]) {
         const values = enumOf(doc, property);
         if (values && values.length) found[name] = { values, default: property.default ?? values[0] };
       }
     }
-  }
+    for (const child of Object.values(node)) visit(child);
+  };
+  visit(doc);
   return found;
 }
 

@@ -3,7 +3,12 @@
 const form = () => document.getElementById("form");
 
 // Error fields that belong to another control on the page.
-const FIELD_ALIASES = { init_image_s3: "init_image", enhance_prompt: "enhancement_style" };
+const FIELD_ALIASES = {
+  init_image_s3: "init_image",
+  file: "init_image", // POST /uploads names its multipart field
+  content_type: "init_image",
+  enhance_prompt: "enhancement_style",
+};
 
 /** The mode the user picked: "single", "compare" or "styles". */
 export function currentMode() {

@@ -1,6 +1,6 @@
 // Wiring: load the server's choices, switch modes, send requests, draw what comes back.
 
-import { ApiError, getJSON, postJSON } from "./api.js";
+import { ApiError, getJSON, postJSON, setApiKey } from "./api.js";
 import { loadEnums, loadModels } from "./choices.js";
 import { checkedStyles, clearErrors, currentMode, requestBody, showError } from "./form.js";
 import * as gallery from "./gallery.js";
@@ -159,7 +159,23 @@ function successBodies(mode, body) {
   return (body.variants || [body]).filter((entry) => !entry.error);
 }
 
-function reveal(node) {
+// A server that requires GENPIC_API_KEY answers 401: ask for the key once, keep it, start again.
+function askForKey() {
+  const bar = el("key-form");
+  bar.hidden = false;
+  el("api-key").focus();
+  bar.addEventListener("submit", (event) => {
+    event.preventDefault();
+    setApiKey(el("api-key").value.trim());
+    window.location.reload();
+  }, { once: true });
+}
+
+// Show an error next to its field and bring it into view.
+function fail(error) {
+  const known = error instanceof ApiError ? error : new ApiError(0, { message: String(error) });
+  if (known.status === 401) askForKey();
+  const node = showError(known);
   if (node) node.scrollIntoView({ block: "center", behavior: "smooth" });
 }
 
@@ -177,6 +193,10 @@ async function generate(event) {
     const body = requestBody(image);
     const labels = placeholderLabels(body);
     showPlaceholders(labels, image ? "1:1" : body.aspect_ratio);
+    // On a phone the results sit below the form: bring them into view.
+    if (window.matchMedia("(max-width: 900px)").matches) {
+      el("results").scrollIntoView({ behavior: "smooth", block: "start" });
+    }
     stop = startProgress(labels.length > 1 ? `Making ${labels.length} images` : "Making your image");
     const answer = await postJSON(MODES[mode].route(), body);
     showAnswer(mode, answer, body);
@@ -184,7 +204,7 @@ async function generate(event) {
   } catch (error) {
     el("results").className = previousClass;
     el("results").replaceChildren(...previous);
-    reveal(showError(error instanceof ApiError ? error : new ApiError(0, { message: String(error) })));
+    fail(error);
   } finally {
     stop();
     button.disabled = false;
@@ -217,7 +237,7 @@ async function previewEnhancement() {
     out.replaceChildren(...answers.map(previewLine));
   } catch (error) {
     out.hidden = true;
-    reveal(showError(error));
+    fail(error);
   } finally {
     button.disabled = false;
   }
@@ -236,7 +256,7 @@ async function start() {
   el("preview-enhance").addEventListener("click", previewEnhancement);
   el("random-seed").addEventListener("click", () => { el("seed").value = ""; });
   el("clear-gallery").addEventListener("click", gallery.clear);
-  inputImage.setUp(() => health.storage, (error) => reveal(showError(error)));
+  inputImage.setUp(() => health.storage, fail);
   setMode(currentMode());
 
   const [info, enums, models] = await Promise.allSettled([getJSON("health"), loadEnums(), loadModels()]);
@@ -246,6 +266,7 @@ async function start() {
   } else {
     el("backend").textContent = "Server not reachable";
   }
+  if ([enums, models].some((r) => r.status === "rejected" && r.reason.status === 401)) askForKey();
   if (enums.status === "fulfilled") fillChoices(enums.value);
   if (models.status === "fulfilled") fillModels(models.value);
   document.body.dataset.ready = "true";
