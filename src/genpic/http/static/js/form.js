@@ -77,6 +77,15 @@ export function clearErrors() {
   general.textContent = "";
 }
 
+/** Clear the message of the field holding `control`: the user is fixing it. */
+export function clearFieldOf(control) {
+  const field = control.closest(".field, fieldset");
+  if (!field) return;
+  for (const box of [field, ...field.querySelectorAll(".invalid")]) box.classList.remove("invalid");
+  for (const el of field.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  field.querySelector(".field-error").textContent = "";
+}
+
 function say(box, message) {
   // The style chips have no message line of their own; they share the enhancement group's.
   const slot = box.querySelector(".field-error") || box.closest("fieldset").querySelector(".field-error");

@@ -2,7 +2,14 @@
 
 import { ApiError, getJSON, postJSON, setApiKey } from "./api.js";
 import { loadEnums, loadModels } from "./choices.js";
-import { checkedStyles, clearErrors, currentMode, requestBody, showError } from "./form.js";
+import {
+  checkedStyles,
+  clearErrors,
+  clearFieldOf,
+  currentMode,
+  requestBody,
+  showError,
+} from "./form.js";
 import * as gallery from "./gallery.js";
 import * as inputImage from "./inputimage.js";
 import { failedCard, resultCard, sharedPrompts, showCards, showPlaceholders } from "./render.js";
@@ -250,6 +257,7 @@ async function start() {
     if (event.target.name === "mode") setMode(event.target.value);
   });
   form.addEventListener("submit", generate);
+  form.addEventListener("input", (event) => clearFieldOf(event.target));
   el("prompt").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
