@@ -257,7 +257,13 @@ async function start() {
     if (event.target.name === "mode") setMode(event.target.value);
   });
   form.addEventListener("submit", generate);
-  form.addEventListener("input", (event) => clearFieldOf(event.target));
+  form.addEventListener("input", (event) => {
+    clearFieldOf(event.target);
+    // A preview of another prompt or style would mislead.
+    if (["prompt", "enhancement_style", "styles"].includes(event.target.name)) {
+      el("enhanced-preview").hidden = true;
+    }
+  });
   el("prompt").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
