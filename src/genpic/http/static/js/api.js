@@ -70,6 +70,25 @@ export function postJSON(path, body) {
   });
 }
 
+/**
+ * A URL the browser can show and download for a route that may need the API key.
+ *
+ * Without a key that is the route itself. With one, an <img> cannot send the header, so
+ * the bytes are fetched with it and shown from a blob URL; if that fails (an S3 redirect
+ * the bucket's CORS does not allow), `fallback` (the presigned link of a fresh result).
+ */
+export async function viewableUrl(path, fallback) {
+  const key = apiKey();
+  if (!key) return path;
+  try {
+    const response = await fetch(path, { headers: { Authorization: `Bearer ${key}` } });
+    if (response.ok) return URL.createObjectURL(await response.blob());
+  } catch {
+    // Fall through to the fallback below.
+  }
+  return fallback || path;
+}
+
 /** POST a multipart form (FormData) and return the JSON answer. */
 export function postForm(path, form) {
   return send(path, { method: "POST", body: form });

@@ -1,6 +1,6 @@
 // This browser's recent images, kept in localStorage (keys and prompts only, never image bytes).
 
-import { imageHref } from "./render.js";
+import { showImage } from "./render.js";
 
 const STORE = "genpic.gallery.v1";
 const LIMIT = 48;
@@ -45,14 +45,11 @@ function forget(key) {
 
 function tile(item) {
   const li = document.createElement("li");
-  const href = imageHref(item.key);
   const thumb = document.createElement("a");
   thumb.className = "thumb";
-  thumb.href = href;
   thumb.target = "_blank";
   thumb.rel = "noopener";
   const img = document.createElement("img");
-  img.src = href;
   img.alt = item.prompt;
   img.loading = "lazy";
   // An image that is gone (a cleared data directory) shows an empty tile, not a broken icon.
@@ -69,7 +66,6 @@ function tile(item) {
   meta.textContent = [item.style, item.size].filter(Boolean).join(" · ");
   const download = document.createElement("a");
   download.className = "button ghost";
-  download.href = href;
   download.setAttribute("download", item.filename || "");
   download.textContent = "Download";
   const remove = document.createElement("button");
@@ -78,6 +74,7 @@ function tile(item) {
   remove.textContent = "✕";
   remove.setAttribute("aria-label", "Remove from recent images");
   remove.addEventListener("click", () => forget(item.key));
+  showImage(item.key, img, [thumb, download]);
   row.append(download, remove);
   li.append(thumb, caption, meta, row);
   return li;

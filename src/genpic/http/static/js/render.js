@@ -1,10 +1,19 @@
 // Drawing results: one card per image, with its facts and its prompts side by side.
 
+import { viewableUrl } from "./api.js";
+
 const results = () => document.getElementById("results");
 
 /** The page-relative URL of a stored image; on S3 it redirects to a fresh presigned link. */
-export function imageHref(key) {
+function imageHref(key) {
   return "images/" + key.split("/").map(encodeURIComponent).join("/");
+}
+
+/** Point `img` and `links` at stored image `key` (with the API key, if the server needs one). */
+export async function showImage(key, img, links, fallback) {
+  const url = await viewableUrl(imageHref(key), fallback);
+  for (const link of links) link.href = url;
+  img.src = url;
 }
 
 function formatMs(ms) {
@@ -61,7 +70,6 @@ function fillPrompts(holder, body, withOriginal) {
  */
 export function resultCard(body, title, onSeed, withOriginal = true) {
   const card = document.getElementById("card-template").content.firstElementChild.cloneNode(true);
-  const href = imageHref(body.key);
   card.dataset.key = body.key;
   card.querySelector(".card-title").textContent = title;
   const badges = card.querySelector(".badges");
@@ -74,10 +82,10 @@ export function resultCard(body, title, onSeed, withOriginal = true) {
   }
   if (body.parameters?.mode === "image-to-image") badge(badges, "image-to-image");
 
-  const link = card.querySelector(".card-image");
-  link.href = href;
   const img = card.querySelector("img");
-  img.src = href;
+  const download = card.querySelector(".download");
+  const httpsUrl = /^https:/.test(body.url || "") ? body.url : null;
+  showImage(body.key, img, [card.querySelector(".card-image"), download], httpsUrl);
   img.width = body.width;
   img.height = body.height;
   img.alt = body.enhanced_prompt || body.original_prompt || body.parameters?.prompt || "Generated image";
@@ -100,8 +108,6 @@ export function resultCard(body, title, onSeed, withOriginal = true) {
 
   fillPrompts(card.querySelector(".prompts"), body, withOriginal);
 
-  const download = card.querySelector(".download");
-  download.href = href;
   download.setAttribute("download", body.filename || "");
   card.querySelector(".reuse-seed").addEventListener("click", () => onSeed(body.seed));
   return card;
