@@ -145,7 +145,8 @@ function showAnswer(mode, body, requested) {
   if (mode === "compare") {
     showCards([
       resultCard(body.original, "plain prompt", useSeed),
-      resultCard(body.enhanced, `enhanced · ${body.enhanced.enhancement?.style}`, useSeed),
+      // The plain card beside it already shows the original prompt.
+      resultCard(body.enhanced, `enhanced · ${body.enhanced.enhancement?.style}`, useSeed, false),
     ]);
     return;
   }
