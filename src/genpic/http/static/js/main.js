@@ -19,34 +19,35 @@ let health = {};
 
 const MODES = {
   single: {
-    route: () => "generate",
+    route: "generate",
     hint: "One prompt, one image (or up to four with different seeds).",
     button: "Generate",
   },
   compare: {
-    route: () => "compare",
+    route: "compare",
     hint: "The plain and the enhanced prompt with the same seed, side by side.",
     button: "Compare",
   },
   styles: {
-    route: () => "generate-enhanced",
+    route: "generate-enhanced",
     hint: "One image per style, each enhanced in that style, all with the same seed.",
     button: "Generate styles",
   },
 };
 
-function option(value, label = value) {
+function option(value) {
   const o = document.createElement("option");
   o.value = value;
-  o.textContent = label;
+  o.textContent = value;
   return o;
 }
 
-function radio(name, value, className, checked, inner) {
+// A radio button or checkbox styled by `className`, its visible part built from `inner`.
+function choice(type, name, value, className, checked, inner) {
   const label = document.createElement("label");
   label.className = className;
   const input = document.createElement("input");
-  input.type = name === "styles" ? "checkbox" : "radio";
+  input.type = type;
   input.name = name;
   input.value = value;
   input.checked = checked;
@@ -70,12 +71,12 @@ function fillChoices(enums) {
   const ratios = enums.aspect_ratio;
   if (ratios) {
     el("ratios").replaceChildren(...ratios.values.map((r) =>
-      radio("aspect_ratio", r, "ratio", r === ratios.default, [ratioShape(r), r])));
+      choice("radio", "aspect_ratio", r, "ratio", r === ratios.default, [ratioShape(r), r])));
   }
   const formats = enums.output_format;
   if (formats) {
     el("formats").replaceChildren(...formats.values.map((f) =>
-      radio("output_format", f, "", f === formats.default, [f])));
+      choice("radio", "output_format", f, "", f === formats.default, [f])));
   }
   const styles = enums.enhancement_style;
   if (styles) {
@@ -83,7 +84,7 @@ function fillChoices(enums) {
     el("enhancement_style").value = styles.default;
     // Styles mode starts with every style but the plain default ticked.
     el("style-chips").replaceChildren(...styles.values.map((s) =>
-      radio("styles", s, "chip", s !== styles.default, [s])));
+      choice("checkbox", "styles", s, "chip", s !== styles.default, [s])));
   }
 }
 
@@ -206,7 +207,7 @@ async function generate(event) {
       el("results").scrollIntoView({ behavior: "smooth", block: "start" });
     }
     stop = startProgress(labels.length > 1 ? `Making ${labels.length} images` : "Making your image");
-    const answer = await postJSON(MODES[mode].route(), body);
+    const answer = await postJSON(MODES[mode].route, body);
     showAnswer(mode, answer, body);
     gallery.remember(successBodies(mode, answer));
   } catch (error) {
