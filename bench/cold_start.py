@@ -30,7 +30,8 @@ t2 = time.perf_counter(); handlers.generate(event, Context()); t3 = time.perf_co
 handlers.generate(event, Context()); t4 = time.perf_counter()
 import sys
 print(json.dumps({"import": t1 - t0, "first": t3 - t2, "warm": t4 - t3,
-                  "boto3_loaded": "boto3" in sys.modules}))
+                  "boto3_loaded": "boto3" in sys.modules,
+                  "fastapi_loaded": "fastapi" in sys.modules}))
 """
 
 
@@ -55,6 +56,7 @@ def main(runs: int) -> None:
             f"max {max(values):.1f}, {runs} runs)"
         )
     print(f"boto3 imported on the offline defaults: {results[0]['boto3_loaded']}")
+    print(f"fastapi imported by the generate handler: {results[0]['fastapi_loaded']}")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,7 @@ The Lambda handlers, the HTTP routes and the OpenAI-compatible route all call
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +96,9 @@ def run_all(
     if len(requests) == 1:
         # One image: its error is the request's, raised with its own traceback.
         return [pipeline.run(requests[0], request_id)]
+    # Imported here: a single-image cold start should not pay for the thread pool.
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=len(requests), thread_name_prefix="variant") as pool:
         return list(pool.map(lambda r: _run_one(pipeline, r, request_id), requests))
 
@@ -111,6 +112,8 @@ def raise_if_all_failed(outcomes: Sequence[GenerationResult | GenpicError]) -> N
 
 def random_seed(request: GenerationRequest) -> int:
     """Return a random non-zero seed in the range ``request.model`` accepts."""
+    import secrets
+
     return secrets.randbelow(_max_seed(request)) + 1
 
 

@@ -62,35 +62,36 @@ def test_original_prompt_is_ignored_but_other_unknown_fields_are_refused() -> No
     assert "unknown field" in error.message
 
 
-@pytest.mark.parametrize(
-    ("payload", "field"),
-    [
-        ({}, "prompt"),
-        ({"prompt": ""}, "prompt"),
-        ({"prompt": "   \n"}, "prompt"),
-        ({"prompt": "x" * 10_001}, "prompt"),
-        ({"prompt": 42}, "prompt"),
-        ({"prompt": "a", "negative_prompt": "x" * 10_001}, "negative_prompt"),
-        ({"prompt": "a", "aspect_ratio": "4:3"}, "aspect_ratio"),
-        ({"prompt": "a", "seed": -1}, "seed"),
-        ({"prompt": "a", "seed": 4_294_967_295}, "seed"),
-        ({"prompt": "a", "seed": 1.5}, "seed"),
-        ({"prompt": "a", "seed": True}, "seed"),
-        ({"prompt": "a", "seed": "abc"}, "seed"),
-        ({"prompt": "a", "model": "stability.sd3-large-v1:0"}, "model"),
-        ({"prompt": "a", "output_format": "gif"}, "output_format"),
-        ({"prompt": "a", "init_image_s3": "https://example.com/a.png"}, "init_image_s3"),
-        ({"prompt": "a", "init_image_s3": "s3://bucket-only"}, "init_image_s3"),
-        ({"prompt": "a", "init_image": "not base64!!"}, "init_image"),
-        ({"prompt": "a", "strength": 1.5}, "strength"),
-        ({"prompt": "a", "strength": -0.1}, "strength"),
-        ({"prompt": "a", "strength": False}, "strength"),
-        ({"prompt": "a", "enhance_prompt": "yes"}, "enhance_prompt"),
-        ({"prompt": "a", "enhancement_style": "vaporwave"}, "enhancement_style"),
-        ({"prompt": "a", "styles": ["anime", "vaporwave"]}, "styles.1"),
-        ({"prompt": "a", "n": 1.5}, "n"),
-    ],
-)
+# One payload per rule, and the field it must name (the HTTP tests replay these too).
+RULE_CASES: list[tuple[Any, str]] = [
+    ({}, "prompt"),
+    ({"prompt": ""}, "prompt"),
+    ({"prompt": "   \n"}, "prompt"),
+    ({"prompt": "x" * 10_001}, "prompt"),
+    ({"prompt": 42}, "prompt"),
+    ({"prompt": "a", "negative_prompt": "x" * 10_001}, "negative_prompt"),
+    ({"prompt": "a", "aspect_ratio": "4:3"}, "aspect_ratio"),
+    ({"prompt": "a", "seed": -1}, "seed"),
+    ({"prompt": "a", "seed": 4_294_967_295}, "seed"),
+    ({"prompt": "a", "seed": 1.5}, "seed"),
+    ({"prompt": "a", "seed": True}, "seed"),
+    ({"prompt": "a", "seed": "abc"}, "seed"),
+    ({"prompt": "a", "model": "stability.sd3-large-v1:0"}, "model"),
+    ({"prompt": "a", "output_format": "gif"}, "output_format"),
+    ({"prompt": "a", "init_image_s3": "https://example.com/a.png"}, "init_image_s3"),
+    ({"prompt": "a", "init_image_s3": "s3://bucket-only"}, "init_image_s3"),
+    ({"prompt": "a", "init_image": "not base64!!"}, "init_image"),
+    ({"prompt": "a", "strength": 1.5}, "strength"),
+    ({"prompt": "a", "strength": -0.1}, "strength"),
+    ({"prompt": "a", "strength": False}, "strength"),
+    ({"prompt": "a", "enhance_prompt": "yes"}, "enhance_prompt"),
+    ({"prompt": "a", "enhancement_style": "vaporwave"}, "enhancement_style"),
+    ({"prompt": "a", "styles": ["anime", "vaporwave"]}, "styles.1"),
+    ({"prompt": "a", "n": 1.5}, "n"),
+]
+
+
+@pytest.mark.parametrize(("payload", "field"), RULE_CASES)
 def test_each_rule_names_its_field(payload: dict[str, Any], field: str) -> None:
     error = refused(payload)
     assert error.field == field
