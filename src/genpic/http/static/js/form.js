@@ -97,10 +97,6 @@ function say(box, message) {
   return box;
 }
 
-function capitalized(text) {
-  return text ? text[0].toUpperCase() + text.slice(1) : text;
-}
-
 /**
  * Show an error body: each detail next to its field, the rest above the Generate button.
  *
@@ -116,7 +112,7 @@ export function showError(error) {
   for (const detail of details) {
     const box = detail.field ? fieldBox(detail.field) : null;
     if (box && !box.hidden && box.offsetParent !== null) {
-      const marked = say(box, capitalized(detail.message || body.message));
+      const marked = say(box, detail.message || body.message);
       first = first || marked;
     } else {
       unplaced.push(detail.field ? `${detail.field}: ${detail.message}` : detail.message);
