@@ -34,7 +34,8 @@ class Context:
 event = json.load(open(sys.argv[2]))
 t2 = time.perf_counter(); handler(event, Context()); t3 = time.perf_counter()
 handler(event, Context()); t4 = time.perf_counter()
-print(json.dumps({"init": t1 - t0, "first": t3 - t2, "warm": t4 - t3}))
+print(json.dumps({"init": t1 - t0, "first": t3 - t2, "warm": t4 - t3,
+                  "fastapi": "fastapi" in sys.modules}))
 """
 EVENTS = {"generate": "events/generate.json", "enhance": "events/generate-enhanced.json",
           "api": "events/api-health.json"}  # fmt: skip
@@ -76,7 +77,8 @@ def main(runs: int) -> None:
             for key in ("init", "first", "warm"):
                 values = [r[key] * 1000 for r in results]
                 figures.append(f"{key} {statistics.median(values):6.1f} ms")
-            print(f"{label}: " + "  ".join(figures) + f"  (median of {runs})")
+            fastapi = "fastapi loaded" if results[0]["fastapi"] else "no fastapi"
+            print(f"{label}: " + "  ".join(figures) + f"  (median of {runs}; {fastapi})")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ Hierarchy::
     GenpicError                       500 InternalError
     ├── ValidationError               400 ValidationError
     ├── InvalidImage                  400 InvalidImage
+    ├── Unauthorized                  401 Unauthorized
     ├── Forbidden                     403 Forbidden
+    ├── NotFound                      404 NotFound
+    ├── PayloadTooLarge               413 PayloadTooLarge
     ├── ContentFiltered               422 ContentFiltered
     ├── Throttled                     429 Throttled (+ Retry-After)
     ├── ModelUnavailable              502 ModelUnavailable
@@ -78,11 +81,32 @@ class InvalidImage(GenpicError):
     status = 400
 
 
+class Unauthorized(GenpicError):
+    """The API key is missing or wrong (``genpic serve`` with ``GENPIC_API_KEY``)."""
+
+    code = "Unauthorized"
+    status = 401
+
+
 class Forbidden(GenpicError):
     """The caller asked for something outside what this deployment may read."""
 
     code = "Forbidden"
     status = 403
+
+
+class NotFound(GenpicError):
+    """No such route or image."""
+
+    code = "NotFound"
+    status = 404
+
+
+class PayloadTooLarge(GenpicError):
+    """The request body is over the limit (Lambda's 6 MB payload)."""
+
+    code = "PayloadTooLarge"
+    status = 413
 
 
 class ContentFiltered(GenpicError):

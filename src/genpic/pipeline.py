@@ -100,7 +100,7 @@ class GenerationResult:
         if self.enhancement.status != "off":
             body["original_prompt"] = request.prompt
             body["enhanced_prompt"] = self.enhancement.prompt
-        body["enhancement"] = _enhancement_body(self.enhancement)
+        body["enhancement"] = enhancement_body(self.enhancement)
         if self.translation is not None:
             if self.translation.status == "applied":
                 body["translated_prompt"] = self.translation.prompt
@@ -157,7 +157,7 @@ class Pipeline:
         with timings.stage("total"), request_deadline(self.settings.request_timeout_s):
             init_image = self.inputs.load(request)
             with timings.stage("enhance"):
-                enhancement = self._enhance(request)
+                enhancement = self.enhance(request)
             with timings.stage("translate"):
                 translation = self._translate(request, enhancement)
             job = ImageJob(
@@ -209,7 +209,8 @@ class Pipeline:
         )
         return result
 
-    def _enhance(self, request: GenerationRequest) -> Enhancement:
+    def enhance(self, request: GenerationRequest) -> Enhancement:
+        """Return the prompt ``request`` will be generated from (enhanced, or as given)."""
         style = request.enhancement_style
         if not request.enhance_prompt:
             return Enhancement(prompt=request.prompt, status="off", enhancer="none", style=style)
@@ -271,7 +272,8 @@ def _message(preview: bool) -> str:
     return "Image generated successfully"
 
 
-def _enhancement_body(enhancement: Enhancement) -> dict[str, Any]:
+def enhancement_body(enhancement: Enhancement) -> dict[str, Any]:
+    """Return the public ``enhancement`` object of a body."""
     body: dict[str, Any] = {
         "status": enhancement.status,
         "enhancer": enhancement.enhancer,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
@@ -35,6 +36,8 @@ IGNORED_FIELDS = frozenset({"original_prompt"})
 _S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])/(?P<key>.+)$")
 # Choices are matched without regard to case or surrounding spaces ("PNG", " Anime").
 _CASE_FREE_FIELDS = ("output_format", "enhancement_style")
+# The most images one request may ask for (``n``); each is a paid model call.
+MAX_N = 4
 # Booleans are ints to Python; a seed or strength of `true` is a client bug.
 _NotBool = pydantic.BeforeValidator(lambda v: _reject_bool(v))
 
@@ -71,8 +74,9 @@ class GenerationRequest(BaseModel):
     strength: Annotated[float, _NotBool, Field(ge=0.0, le=1.0)] = DEFAULT_STRENGTH
     enhance_prompt: StrictBool | None = None
     enhancement_style: EnhancementStyle = "default"
-    # The original multi-style example lists the styles a client offers alongside its choice.
-    styles: tuple[EnhancementStyle, ...] | None = None
+    # One image per listed style, same seed (the original multi-style example); see Variants.
+    styles: Annotated[tuple[EnhancementStyle, ...], Field(min_length=1)] | None = None
+    n: Annotated[int, _NotBool, Field(ge=1, le=MAX_N)] = 1
     translate: StrictBool | None = None
 
     @pydantic.model_validator(mode="before")
@@ -96,6 +100,13 @@ class GenerationRequest(BaseModel):
     @classmethod
     def _case_free_list(cls, value: Any) -> Any:
         return [_choice(v) for v in value] if isinstance(value, list | tuple) else value
+
+    @pydantic.field_validator("styles")
+    @classmethod
+    def _distinct(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("list each style once")
+        return value
 
     @pydantic.field_validator("model")
     @classmethod
@@ -126,9 +137,6 @@ class GenerationRequest(BaseModel):
     def _one_init_image(self) -> GenerationRequest:
         if self.init_image_s3 is not None and self.init_image is not None:
             raise ValueError("give either init_image_s3 or init_image, not both")
-        chosen = "enhancement_style" in self.model_fields_set
-        if self.styles is not None and chosen and self.enhancement_style not in self.styles:
-            raise ValueError("enhancement_style must be one of the listed styles")
         return self
 
     @property
@@ -142,6 +150,19 @@ class GenerationRequest(BaseModel):
         if match is None:
             raise ValidationError("init_image_s3 is not set", field="init_image_s3")
         return match["bucket"], match["key"]
+
+
+def parse_json_body(body: str) -> Any:
+    """Decode a JSON request body; an empty one is ``{}`` (so ``prompt`` is named as missing)."""
+    if not body.strip():
+        return {}
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            f"body is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).",
+            field="body",
+        ) from None
 
 
 def parse_request(
@@ -173,7 +194,21 @@ def parse_request(
         raise _validation_error(problems)
     if request.enhance_prompt is None:
         request = request.model_copy(update={"enhance_prompt": enhance_default})
+    problems = _variant_rules(request)
+    if problems:
+        raise _validation_error(problems)
     return request
+
+
+def _variant_rules(request: GenerationRequest) -> list[dict[str, str]]:
+    problems = []
+    if request.n > 1 and len(request.styles or ()) > 1:
+        problems.append(_detail("n", "ask for n images or for several styles, not both"))
+    if request.styles is not None and not request.enhance_prompt:
+        problems.append(
+            _detail("styles", "styles are enhancement styles; send enhance_prompt: true")
+        )
+    return problems
 
 
 def _beyond_model_limits(request: GenerationRequest) -> list[dict[str, str]]:

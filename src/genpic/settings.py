@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,6 +32,8 @@ MODEL_ATTEMPTS = "GENPIC_MODEL_ATTEMPTS"
 TRANSLATE = "GENPIC_TRANSLATE"
 REQUEST_TIMEOUT = "GENPIC_REQUEST_TIMEOUT"
 LOG_LEVEL = "GENPIC_LOG_LEVEL"
+CORS_ORIGINS = "GENPIC_CORS_ORIGINS"
+API_KEY = "GENPIC_API_KEY"
 
 DEFAULT_REGION = "us-west-2"
 N = TypeVar("N", int, float)
@@ -59,6 +61,9 @@ class Settings:
     translate: TranslateMode = "auto"
     # Under API Gateway's 29 s (REST API), with a second for Lambda and the gateway.
     request_timeout_s: float = 28.0
+    # The HTTP app: browser origins allowed to call it, and the key every route but /health needs.
+    cors_origins: tuple[str, ...] = ()
+    api_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -86,6 +91,8 @@ class Settings:
             model_attempts=_number(env, MODEL_ATTEMPTS, int, 3),
             translate=_translate_mode(env),
             request_timeout_s=_number(env, REQUEST_TIMEOUT, float, 28.0),
+            cors_origins=_split(env.get(CORS_ORIGINS)),
+            api_key=env.get(API_KEY) or None,
         )
 
 

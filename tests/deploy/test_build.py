@@ -21,6 +21,7 @@ LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 HANDLERS = {
     "GenerateFunction": ("genpic.aws.handlers.generate", "generate.json"),
     "EnhanceFunction": ("genpic.aws.handlers.enhance", "generate-enhanced.json"),
+    "ApiFunction": ("genpic.aws.handlers.api", "api-generate.json"),
 }
 
 

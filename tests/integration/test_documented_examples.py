@@ -122,9 +122,11 @@ def test_documented_example_generates_a_stored_image(
     enhanced = payload.get("enhance_prompt", handler == "enhance")
     invokes = [c for c in bedrock.requests if c.operation == "InvokeModel"]
     converses = [c for c in bedrock.requests if c.operation == "Converse"]
-    assert len(invokes) == 1
-    assert len(converses) == (1 if enhanced else 0)
-    sent = invokes[0].body
+    # The multi-style example makes one image per style (the contract's Variants).
+    images = len(payload.get("styles", [None]))
+    assert len(invokes) == images
+    assert len(converses) == (images if enhanced else 0)
+    sent = next(c.body for c in invokes if c.body["prompt"] == body["parameters"]["prompt"])
     if enhanced:
         assert body["original_prompt"] == payload["prompt"]
         assert body["enhanced_prompt"] != payload["prompt"]
@@ -146,6 +148,10 @@ def test_documented_example_generates_a_stored_image(
         assert sent["aspect_ratio"] == payload.get("aspect_ratio", "16:9")
     if payload.get("seed"):
         assert sent["seed"] == payload["seed"] == body["seed"]
+    elif images > 1:
+        assert {c.body["seed"] for c in invokes} == {body["seed"]}
+        assert [v["enhancement"]["style"] for v in body["variants"]] == payload["styles"]
+        assert body["enhancement"]["style"] == payload["enhancement_style"]
     else:
         assert sent["seed"] == 0 and body["seed"] > 0
     assert body["parameters"]["seed"] == body["seed"]

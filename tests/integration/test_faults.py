@@ -152,53 +152,59 @@ def test_unset_output_bucket_is_a_configuration_error(
     assert bedrock.requests == []
 
 
-@pytest.mark.parametrize(
-    ("payload", "status", "error", "field"),
-    [
-        (
-            {"prompt": "a", "init_image_s3": "s3://gen-img-input1/missing.png"},
-            400,
-            "InvalidImage",
-            "init_image_s3",
-        ),
-        (
-            {"prompt": "a", "init_image_s3": "s3://someone-elses-bucket/x.png"},
-            403,
-            "Forbidden",
-            "init_image_s3",
-        ),
-        (
-            {"prompt": "a", "init_image_s3": "s3://gen-img-input1/tiny.png"},
-            400,
-            "InvalidImage",
-            "init_image",
-        ),
-        (
-            {"prompt": "a", "init_image_s3": "s3://gen-img-input1/notes.txt"},
-            400,
-            "InvalidImage",
-            "init_image",
-        ),
-        (
-            {
-                "prompt": "a",
-                "init_image_s3": "s3://gen-img-input1/ok.jpeg",
-                "model": "stability.stable-image-core-v1:1",
-            },
-            400,
-            "ValidationError",
-            "model",
-        ),
-        ({"prompt": "", "seed": 3}, 400, "ValidationError", "prompt"),
-        ({"prompt": "a", "colour": "red"}, 400, "ValidationError", "colour"),
-    ],
-)
+# Bad input the Lambda handlers and the HTTP app must refuse before any model call.
+BAD_INPUTS: list[tuple[dict[str, Any], int, str, str]] = [
+    (
+        {"prompt": "a", "init_image_s3": "s3://gen-img-input1/missing.png"},
+        400,
+        "InvalidImage",
+        "init_image_s3",
+    ),
+    (
+        {"prompt": "a", "init_image_s3": "s3://someone-elses-bucket/x.png"},
+        403,
+        "Forbidden",
+        "init_image_s3",
+    ),
+    (
+        {"prompt": "a", "init_image_s3": "s3://gen-img-input1/tiny.png"},
+        400,
+        "InvalidImage",
+        "init_image",
+    ),
+    (
+        {"prompt": "a", "init_image_s3": "s3://gen-img-input1/notes.txt"},
+        400,
+        "InvalidImage",
+        "init_image",
+    ),
+    (
+        {
+            "prompt": "a",
+            "init_image_s3": "s3://gen-img-input1/ok.jpeg",
+            "model": "stability.stable-image-core-v1:1",
+        },
+        400,
+        "ValidationError",
+        "model",
+    ),
+    ({"prompt": "", "seed": 3}, 400, "ValidationError", "prompt"),
+    ({"prompt": "a", "colour": "red"}, 400, "ValidationError", "colour"),
+]
+
+
+def seed_bad_inputs(s3: Any) -> None:
+    """Put the input objects BAD_INPUTS refers to into INPUT_BUCKET."""
+    s3.put_object(Bucket=INPUT_BUCKET, Key="tiny.png", Body=image_bytes((40, 40), "PNG"))
+    s3.put_object(Bucket=INPUT_BUCKET, Key="notes.txt", Body=b"not an image at all")
+    s3.put_object(Bucket=INPUT_BUCKET, Key="ok.jpeg", Body=image_bytes())
+
+
+@pytest.mark.parametrize(("payload", "status", "error", "field"), BAD_INPUTS)
 def test_bad_input_is_a_4xx_naming_the_field_without_a_model_call(
     aws: Any, bedrock: BedrockDouble, payload: dict[str, Any], status: int, error: str, field: str
 ) -> None:
-    aws.put_object(Bucket=INPUT_BUCKET, Key="tiny.png", Body=image_bytes((40, 40), "PNG"))
-    aws.put_object(Bucket=INPUT_BUCKET, Key="notes.txt", Body=b"not an image at all")
-    aws.put_object(Bucket=INPUT_BUCKET, Key="ok.jpeg", Body=image_bytes())
+    seed_bad_inputs(aws)
     got, _, body = invoke("enhance", {"body": payload})
     assert (got, body["error"], body.get("field")) == (status, error, field), body
     assert bedrock.requests == []

@@ -12,20 +12,21 @@ from typing import Any
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 
 
-def _canned(name: str) -> dict[str, Any]:
+def canned(name: str) -> dict[str, Any]:
+    """Load a sample event from tests/events."""
     return json.loads((EVENTS / name).read_text())
 
 
 def http_api(payload: dict[str, Any]) -> dict[str, Any]:
     """API Gateway HTTP API (payload 2.0) proxy event."""
-    event = _canned("apigw_http_v2.json")
+    event = canned("apigw_http_v2.json")
     event["body"] = json.dumps(payload)
     return event
 
 
 def http_api_base64(payload: dict[str, Any]) -> dict[str, Any]:
     """HTTP API event whose body API Gateway base64-encoded."""
-    event = _canned("apigw_http_v2.json")
+    event = canned("apigw_http_v2.json")
     event["body"] = base64.b64encode(json.dumps(payload).encode()).decode()
     event["isBase64Encoded"] = True
     return event
@@ -33,7 +34,7 @@ def http_api_base64(payload: dict[str, Any]) -> dict[str, Any]:
 
 def rest_api(payload: dict[str, Any]) -> dict[str, Any]:
     """API Gateway REST API (payload 1.0) proxy event."""
-    event = _canned("apigw_rest_v1.json")
+    event = canned("apigw_rest_v1.json")
     event["body"] = json.dumps(payload)
     return event
 

@@ -140,7 +140,7 @@ def test_generate_says_what_became_of_a_vietnamese_prompt(data_dir: Path) -> Non
 
 def test_every_option_the_readme_mentions_is_in_the_help() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text()
-    section = readme.split("### Command line")[1].split("### Library")[0]
+    section = readme.split("### Command line")[1].split("\n### ")[0]
     mentioned = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", section))
     helps = (
         runner.invoke(app, ["--help"]).output + runner.invoke(app, ["generate", "--help"]).output

@@ -62,34 +62,36 @@ def test_original_prompt_is_ignored_but_other_unknown_fields_are_refused() -> No
     assert "unknown field" in error.message
 
 
-@pytest.mark.parametrize(
-    ("payload", "field"),
-    [
-        ({}, "prompt"),
-        ({"prompt": ""}, "prompt"),
-        ({"prompt": "   \n"}, "prompt"),
-        ({"prompt": "x" * 10_001}, "prompt"),
-        ({"prompt": 42}, "prompt"),
-        ({"prompt": "a", "negative_prompt": "x" * 10_001}, "negative_prompt"),
-        ({"prompt": "a", "aspect_ratio": "4:3"}, "aspect_ratio"),
-        ({"prompt": "a", "seed": -1}, "seed"),
-        ({"prompt": "a", "seed": 4_294_967_295}, "seed"),
-        ({"prompt": "a", "seed": 1.5}, "seed"),
-        ({"prompt": "a", "seed": True}, "seed"),
-        ({"prompt": "a", "seed": "abc"}, "seed"),
-        ({"prompt": "a", "model": "stability.sd3-large-v1:0"}, "model"),
-        ({"prompt": "a", "output_format": "gif"}, "output_format"),
-        ({"prompt": "a", "init_image_s3": "https://example.com/a.png"}, "init_image_s3"),
-        ({"prompt": "a", "init_image_s3": "s3://bucket-only"}, "init_image_s3"),
-        ({"prompt": "a", "init_image": "not base64!!"}, "init_image"),
-        ({"prompt": "a", "strength": 1.5}, "strength"),
-        ({"prompt": "a", "strength": -0.1}, "strength"),
-        ({"prompt": "a", "strength": False}, "strength"),
-        ({"prompt": "a", "enhance_prompt": "yes"}, "enhance_prompt"),
-        ({"prompt": "a", "enhancement_style": "vaporwave"}, "enhancement_style"),
-        ({"prompt": "a", "styles": ["anime", "vaporwave"]}, "styles.1"),
-    ],
-)
+# One payload per rule, and the field it must name (the HTTP tests replay these too).
+RULE_CASES: list[tuple[Any, str]] = [
+    ({}, "prompt"),
+    ({"prompt": ""}, "prompt"),
+    ({"prompt": "   \n"}, "prompt"),
+    ({"prompt": "x" * 10_001}, "prompt"),
+    ({"prompt": 42}, "prompt"),
+    ({"prompt": "a", "negative_prompt": "x" * 10_001}, "negative_prompt"),
+    ({"prompt": "a", "aspect_ratio": "4:3"}, "aspect_ratio"),
+    ({"prompt": "a", "seed": -1}, "seed"),
+    ({"prompt": "a", "seed": 4_294_967_295}, "seed"),
+    ({"prompt": "a", "seed": 1.5}, "seed"),
+    ({"prompt": "a", "seed": True}, "seed"),
+    ({"prompt": "a", "seed": "abc"}, "seed"),
+    ({"prompt": "a", "model": "stability.sd3-large-v1:0"}, "model"),
+    ({"prompt": "a", "output_format": "gif"}, "output_format"),
+    ({"prompt": "a", "init_image_s3": "https://example.com/a.png"}, "init_image_s3"),
+    ({"prompt": "a", "init_image_s3": "s3://bucket-only"}, "init_image_s3"),
+    ({"prompt": "a", "init_image": "not base64!!"}, "init_image"),
+    ({"prompt": "a", "strength": 1.5}, "strength"),
+    ({"prompt": "a", "strength": -0.1}, "strength"),
+    ({"prompt": "a", "strength": False}, "strength"),
+    ({"prompt": "a", "enhance_prompt": "yes"}, "enhance_prompt"),
+    ({"prompt": "a", "enhancement_style": "vaporwave"}, "enhancement_style"),
+    ({"prompt": "a", "styles": ["anime", "vaporwave"]}, "styles.1"),
+    ({"prompt": "a", "n": 1.5}, "n"),
+]
+
+
+@pytest.mark.parametrize(("payload", "field"), RULE_CASES)
 def test_each_rule_names_its_field(payload: dict[str, Any], field: str) -> None:
     error = refused(payload)
     assert error.field == field
@@ -130,11 +132,35 @@ def test_init_image_forms() -> None:
     assert "not both" in both.message
 
 
-def test_styles_must_contain_the_chosen_style() -> None:
-    ok = parse({"prompt": "a", "enhancement_style": "anime", "styles": ["anime", "cinematic"]})
+def test_styles_and_n_ask_for_variants() -> None:
+    ok = parse(
+        {"prompt": "a", "enhancement_style": "minimal", "styles": ["anime", "cinematic"]},
+        enhance_default=True,
+    )
     assert ok.styles == ("anime", "cinematic")
-    assert parse({"prompt": "a", "styles": ["anime"]}).enhancement_style == "default"
-    refused({"prompt": "a", "enhancement_style": "minimal", "styles": ["anime"]})
+    assert parse({"prompt": "a", "n": 4}).n == 4
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "words"),
+    [
+        ({"prompt": "a", "n": 5}, "n", "less than or equal to 4"),
+        ({"prompt": "a", "n": 0}, "n", "greater than or equal to 1"),
+        ({"prompt": "a", "n": True}, "n", "not a boolean"),
+        ({"prompt": "a", "styles": []}, "styles", "at least 1"),
+        ({"prompt": "a", "styles": ["anime", "anime"]}, "styles", "each style once"),
+        (
+            {"prompt": "a", "n": 2, "styles": ["anime", "minimal"], "enhance_prompt": True},
+            "n",
+            "not both",
+        ),
+        ({"prompt": "a", "styles": ["anime"], "enhance_prompt": False}, "styles", "enhance_prompt"),
+    ],
+)
+def test_variant_rules(payload: dict[str, Any], field: str, words: str) -> None:
+    error = refused(payload)
+    assert error.field == field
+    assert words in error.message
 
 
 @pytest.mark.parametrize("payload", [None, [], "a cat", 42])

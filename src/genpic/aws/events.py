@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import Any
 
 from genpic.errors import ValidationError
+from genpic.request import parse_json_body
 
 # Keys that mark an API Gateway event (REST 1.0 or HTTP 2.0) even when it has no body.
 _API_GATEWAY_KEYS = ("requestContext", "routeKey", "httpMethod")
@@ -33,15 +33,7 @@ def payload_from_event(event: Any) -> Any:
         raise ValidationError("body must be a JSON object or a JSON string.", field="body")
     if event.get("isBase64Encoded"):
         body = _base64_text(body)
-    if not body.strip():
-        return {}
-    try:
-        return json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"body is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).",
-            field="body",
-        ) from None
+    return parse_json_body(body)
 
 
 def _base64_text(body: str) -> str:

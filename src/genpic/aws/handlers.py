@@ -1,6 +1,8 @@
-"""Lambda entry points: ``generate`` (aws_gen_pic) and ``enhance`` (enhance_prompt).
+"""Lambda entry points: ``generate`` (aws_gen_pic), ``enhance`` (enhance_prompt) and ``api``.
 
-Each is one call into the shared pipeline under Powertools' logger and metrics.
+``generate`` and ``enhance`` are one call into the shared pipeline under Powertools'
+logger and metrics. ``api`` is the whole HTTP app through Mangum; FastAPI is imported
+on its first call only, so the other two keep their cold start.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from genpic import variants
 from genpic.aws.events import payload_from_event
 from genpic.aws.snapstart import prime
 from genpic.aws.telemetry import metrics, record_failure, record_success
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from genpic.pipeline import Pipeline
 
 _pipeline: Pipeline | None = None
+_api: Any = None
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -44,7 +48,7 @@ def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]
     try:
         pipeline = _shared_pipeline()
         request = pipeline.parse(payload_from_event(event), enhance_default=enhance_default)
-        result = pipeline.run(request, request_id)
+        made = variants.generate(pipeline, request, request_id)
     except Exception as exc:
         error = as_public_error(exc)
         if error.status >= 500:
@@ -53,8 +57,23 @@ def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]
             logger.warning("request refused", extra={"error": error.code, "reason": error.message})
         record_failure(error.code)
         return _response(error.status, error.to_body(request_id), request_id, error.headers())
-    record_success(result)
-    return _response(200, result.to_body(), request_id)
+    for result in made.results:
+        record_success(result)
+    return _response(200, made.to_body(), request_id)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def api(event: Any, context: LambdaContext) -> dict[str, Any]:
+    """The HTTP API's default route: every HTTP route, served by the FastAPI app via Mangum."""
+    global _api
+    if _api is None:
+        from mangum import Mangum
+
+        from genpic.http.app import create_app
+
+        _api = Mangum(create_app(), lifespan="off")
+    response: dict[str, Any] = _api(event, context)
+    return response
 
 
 def _shared_pipeline() -> Pipeline:
@@ -68,9 +87,9 @@ def _shared_pipeline() -> Pipeline:
 
 
 def reset() -> None:
-    """Forget the shared pipeline so the next invocation re-reads the environment."""
-    global _pipeline
-    _pipeline = None
+    """Forget the shared pipeline and app so the next invocation re-reads the environment."""
+    global _pipeline, _api
+    _pipeline = _api = None
 
 
 prime(_shared_pipeline)  # on Lambda: build during init, so the snapshot holds it

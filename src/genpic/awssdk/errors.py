@@ -11,6 +11,7 @@ from genpic.errors import (
     GenpicError,
     InvalidImage,
     ModelUnavailable,
+    NotFound,
     StorageError,
     Throttled,
     UpstreamTimeout,
@@ -103,6 +104,8 @@ def s3_error(exc: Exception, bucket: str, key: str, *, reading_input: bool) -> G
             f"(aws s3 cp input.jpg {where}).",
             field="init_image_s3",
         )
+    if code in ("NoSuchKey", "404", "NotFound"):
+        return NotFound(f"No image at {where}.")
     if code == "NoSuchBucket":
         variable = "INPUT_BUCKET" if reading_input else "OUTPUT_BUCKET"
         return StorageError(f"Bucket {bucket} does not exist. Create it or fix {variable}.")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from genpic.cli.generate import generate
 from genpic.cli.main import app
+from genpic.http.serve import serve
 
 app.command()(generate)
+app.command()(serve)
 
 __all__ = ["app"]

@@ -17,7 +17,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from genpic.errors import Forbidden, InvalidImage, StorageError
+from genpic.errors import Forbidden, InvalidImage, NotFound, StorageError
 from genpic.settings import Settings
 from genpic.storage.base import ImageStore, ObjectExists, StoredImage
 
@@ -57,6 +57,14 @@ class LocalStore(ImageStore):
             ) from exc
         url = f"{self._public_url}/images/{key}" if self._public_url else path.as_uri()
         return StoredImage(key=key, uri=path.as_uri(), url=url, bucket=None)
+
+    def read(self, key: str) -> tuple[Path, str]:
+        """Return the file and Content-Type of the stored image ``key`` (``NotFound`` if absent)."""
+        path = self.path_for(key)
+        sidecar = path.with_name(path.name + ".json")
+        if not path.is_file() or not sidecar.is_file():
+            raise NotFound(f"No image at {key}.")
+        return path, str(json.loads(sidecar.read_text())["content_type"])
 
     def path_for(self, key: str) -> Path:
         """Return the file for ``key``, refusing keys that escape the data directory."""

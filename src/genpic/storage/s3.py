@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from genpic.awssdk.clients import s3
 from genpic.awssdk.errors import error_code, s3_error
@@ -44,16 +45,29 @@ class S3Store(ImageStore):
                 Metadata=dict(metadata),
                 IfNoneMatch="*",
             )
-            url = client.generate_presigned_url(
-                "get_object",
-                Params={"Bucket": self.bucket, "Key": key},
-                ExpiresIn=PRESIGNED_URL_TTL_S,
-            )
+            url = self._presigned_get(client, key)
         except Exception as exc:
             if error_code(exc) in _TAKEN:
                 raise ObjectExists(key) from exc
             raise s3_error(exc, self.bucket, key, reading_input=False) from exc
         return StoredImage(key=key, uri=f"s3://{self.bucket}/{key}", url=url, bucket=self.bucket)
+
+    def link(self, key: str) -> str:
+        """Return a fresh presigned GET for the existing object ``key`` (``NotFound`` if absent)."""
+        client = s3(self._settings, "store")
+        try:
+            client.head_object(Bucket=self.bucket, Key=key)
+            return self._presigned_get(client, key)
+        except Exception as exc:
+            raise s3_error(exc, self.bucket, key, reading_input=False) from exc
+
+    def _presigned_get(self, client: Any, key: str) -> str:
+        url: str = client.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": key},
+            ExpiresIn=PRESIGNED_URL_TTL_S,
+        )
+        return url
 
     def get_input(self, bucket: str, key: str, max_bytes: int) -> bytes:
         """Read ``bucket``/``key`` (``INPUT_BUCKET``), never more than ``max_bytes + 1`` bytes."""

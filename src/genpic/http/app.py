@@ -1,0 +1,74 @@
+"""The FastAPI application factory: one app for ``genpic serve`` and for Lambda (Mangum)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from genpic import __version__
+from genpic.errors import NotFound
+from genpic.http import core, errors, images, openai_compat
+from genpic.http.context import Genpic
+from genpic.http.errors import REQUEST_ID_HEADER
+from genpic.http.middleware import GateMiddleware, RequestIdMiddleware
+from genpic.pipeline import Pipeline
+from genpic.settings import Settings
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+DESCRIPTION = """Serverless AI image generation: Stability models on Amazon Bedrock (or an offline
+preview engine), prompt enhancement, S3 or local storage. Errors are
+`{"error", "message", "request_id"}` (OpenAI's shape under `/v1/`); every response carries
+`X-Request-Id`; bodies over 6 MB are refused with 413 `PayloadTooLarge`."""
+
+
+def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
+    """Build the HTTP app.
+
+    Parameters
+    ----------
+    settings
+        Configuration; by default read from the environment now.
+    pipeline
+        A ready pipeline (for tests); by default built from ``settings`` on first use.
+
+    Returns
+    -------
+    FastAPI
+        The app with every route, the error mapping, CORS, the API key check and the
+        body limit installed.
+    """
+    settings = settings or (pipeline.settings if pipeline else Settings.from_env())
+    app = FastAPI(title="genpic", version=__version__, description=DESCRIPTION)
+    app.state.genpic = Genpic(settings, pipeline)
+    errors.install(app)
+    for module in (core, images, openai_compat):
+        app.include_router(module.router)
+    _page(app)
+    # Starlette runs the last added outermost: request id, then CORS, then the gate.
+    app.add_middleware(GateMiddleware, api_key=settings.api_key)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Api-Key", "Idempotency-Key"],
+            expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
+        )
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def _page(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        """The web page."""
+        index = STATIC_DIR / "index.html"
+        if not index.is_file():
+            raise NotFound("The web page is not installed (genpic/http/static/index.html).")
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,132 @@
+"""The core routes: health, generate (plain and enhanced), the enhancement dry run, compare."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from genpic import __version__, variants
+from genpic.errors import GenpicError, ValidationError
+from genpic.http.context import Genpic, genpic, local_urls, request_id
+from genpic.http.schemas import (
+    GENERATION_ERRORS,
+    CompareBody,
+    EnhanceBody,
+    SuccessBody,
+    error_responses,
+    json_body,
+)
+from genpic.pipeline import Timings, enhancement_body
+from genpic.request import GenerationRequest, parse_json_body
+
+router = APIRouter()
+App = Annotated[Genpic, Depends(genpic)]
+RequestId = Annotated[str, Depends(request_id)]
+
+
+@router.get("/health", tags=["service"])
+def health(app: App) -> dict[str, str]:
+    """Report that the service is up and which backends it uses (no API key needed)."""
+    settings = app.settings
+    return {
+        "status": "ok",
+        "version": __version__,
+        "engine": settings.engine,
+        "enhancer": settings.enhancer,
+        "storage": settings.storage,
+    }
+
+
+@router.post(
+    "/generate",
+    tags=["generate"],
+    response_model=None,
+    responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
+    openapi_extra=json_body(),
+)
+async def generate(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
+    """Generate: no enhancement unless the body says ``"enhance_prompt": true``."""
+    return await _generate(request, app, rid, enhance_default=False)
+
+
+@router.post(
+    "/generate-enhanced",
+    tags=["generate"],
+    response_model=None,
+    responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
+    openapi_extra=json_body(),
+)
+async def generate_enhanced(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
+    """Enhance the prompt, then generate, unless the body says ``"enhance_prompt": false``."""
+    return await _generate(request, app, rid, enhance_default=True)
+
+
+@router.post(
+    "/enhance",
+    tags=["generate"],
+    response_model=None,
+    responses={200: {"model": EnhanceBody}, **error_responses(400, 401, 413, 500)},
+    openapi_extra=json_body(),
+)
+async def enhance(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
+    """Enhance ``prompt`` in ``enhancement_style`` and return both prompts; no image is made."""
+    parsed = await parse(request, app, enhance_default=True)
+    timings = Timings()
+
+    def run() -> Any:
+        with timings.stage("enhance"):
+            return app.pipeline.enhance(parsed.model_copy(update={"enhance_prompt": True}))
+
+    enhancement = await run_in_threadpool(run)
+    return {
+        "original_prompt": parsed.prompt,
+        "enhanced_prompt": enhancement.prompt,
+        "enhancement": enhancement_body(enhancement),
+        "timings_ms": timings.stages,
+        "request_id": rid,
+    }
+
+
+@router.post(
+    "/compare",
+    tags=["generate"],
+    response_model=None,
+    responses={200: {"model": CompareBody}, **GENERATION_ERRORS},
+    openapi_extra=json_body(),
+)
+async def compare(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
+    """Generate the plain and the enhanced prompt with the same seed, side by side."""
+    parsed = await parse(request, app, enhance_default=True)
+    if parsed.n > 1 or parsed.styles:
+        raise ValidationError("compare makes one pair; send neither n nor styles.", field="n")
+    seed = parsed.seed or variants.random_seed(parsed)
+    pair = [
+        parsed.model_copy(update={"seed": seed, "enhance_prompt": enhance})
+        for enhance in (False, True)
+    ]
+    outcomes = await run_in_threadpool(variants.run_all, app.pipeline, pair, rid)
+    variants.raise_if_all_failed(outcomes)
+    original, enhanced = (
+        o.to_body(rid) if isinstance(o, GenpicError) else local_urls(o.to_body(), request)
+        for o in outcomes
+    )
+    return {"original": original, "enhanced": enhanced, "request_id": rid}
+
+
+async def parse(request: Request, app: Genpic, *, enhance_default: bool) -> GenerationRequest:
+    """Validate the JSON body exactly as the Lambda handlers do."""
+    try:
+        text = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError("body must be UTF-8 JSON.", field="body") from None
+    return app.pipeline.parse(parse_json_body(text), enhance_default=enhance_default)
+
+
+async def _generate(
+    request: Request, app: Genpic, rid: str, *, enhance_default: bool
+) -> dict[str, Any]:
+    parsed = await parse(request, app, enhance_default=enhance_default)
+    made = await run_in_threadpool(variants.generate, app.pipeline, parsed, rid)
+    return local_urls(made.to_body(), request)

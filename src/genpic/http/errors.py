@@ -1,0 +1,81 @@
+"""The one mapping from errors to HTTP responses, in genpic's shape or, under ``/v1/``, OpenAI's.
+
+Every failure, whether raised by the pipeline, refused by the middleware, or an
+unknown route, leaves the app through ``error_response``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from genpic.errors import GenpicError, NotFound, ValidationError
+from genpic.logs import logger
+
+REQUEST_ID_HEADER = "X-Request-Id"
+OPENAI_PREFIX = "/v1/"
+# OpenAI's error ``type`` per status; anything else 4xx is an invalid request.
+_OPENAI_TYPES = {401: "authentication_error", 429: "rate_limit_error"}
+
+
+class MethodNotAllowed(GenpicError):
+    """The route exists, but not with this method."""
+
+    code = "MethodNotAllowed"
+    status = 405
+
+
+def error_response(error: GenpicError, request_id: str, path: str) -> JSONResponse:
+    """Render ``error`` with its status, ``Retry-After`` when set, and the request id."""
+    if error.status >= 500:
+        logger.error("request failed", extra={"error": error.code, "request_id": request_id})
+    else:
+        logger.info("request refused", extra={"error": error.code, "reason": error.message})
+    body = openai_body(error) if path.startswith(OPENAI_PREFIX) else error.to_body(request_id)
+    headers = {REQUEST_ID_HEADER: request_id, **error.headers()}
+    return JSONResponse(body, status_code=error.status, headers=headers)
+
+
+def openai_body(error: GenpicError) -> dict[str, Any]:
+    """Return ``error`` in OpenAI's shape: ``{"error": {message, type, param, code}}``."""
+    if error.status >= 500:
+        kind = "server_error"
+    else:
+        kind = _OPENAI_TYPES.get(error.status, "invalid_request_error")
+    return {
+        "error": {"message": error.message, "type": kind, "param": error.field, "code": error.code}
+    }
+
+
+def install(app: FastAPI) -> None:
+    """Route every exception FastAPI or Starlette raises through ``error_response``."""
+
+    async def genpic_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, GenpicError)
+        return error_response(exc, request.state.request_id, request.url.path)
+
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HTTPException)
+        error: GenpicError
+        if exc.status_code == 404:
+            error = NotFound(f"Nothing at {request.url.path}; /docs lists the routes.")
+        elif exc.status_code == 405:
+            error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}.")
+        else:
+            error = ValidationError(str(exc.detail), field="body")
+        return error_response(error, request.state.request_id, request.url.path)
+
+    async def invalid_form(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        first = exc.errors()[0]
+        field = str(first["loc"][-1]) if first.get("loc") else "body"
+        error = ValidationError(f"Invalid request: {field}: {first['msg']}.", field=field)
+        return error_response(error, request.state.request_id, request.url.path)
+
+    app.add_exception_handler(GenpicError, genpic_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid_form)

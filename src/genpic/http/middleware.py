@@ -1,0 +1,137 @@
+"""ASGI middleware: a request id on every response, the API key, and the 6 MB body limit.
+
+Written as plain ASGI so the limit applies to the bytes actually streamed, not
+only to what ``Content-Length`` claims, and so a refusal happens before any route
+(and any model call) runs.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from typing import Any
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from genpic.errors import GenpicError, PayloadTooLarge, Unauthorized, as_public_error
+from genpic.http.errors import REQUEST_ID_HEADER, error_response
+from genpic.logs import logger
+
+# Lambda's synchronous invocation payload limit; the same everywhere so behaviour matches.
+MAX_BODY_BYTES = 6 * 1024 * 1024
+# The web page and its assets hold no data and cost nothing; a browser cannot send a
+# header when it navigates, so they stay open (the page sends the key on API calls).
+_OPEN_PATHS = ("/health", "/")
+_OPEN_PREFIXES = ("/static/",)
+
+
+class RequestIdMiddleware:
+    """Give each request an id (Lambda's when there is one) and put it on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request with ``scope["state"]["request_id"]`` set."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        context = scope.get("aws.context")
+        request_id = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            # The one place an unexpected fault becomes a 500 body instead of a traceback.
+            logger.exception("unhandled error", extra={"request_id": request_id})
+            if started:
+                raise
+            response = error_response(as_public_error(exc), request_id, scope["path"])
+            await response(scope, receive, send)
+
+
+class GateMiddleware:
+    """Refuse a request without the API key (when one is set) or with a body over 6 MB."""
+
+    def __init__(self, app: ASGIApp, api_key: str | None, max_body: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self._key = api_key.encode() if api_key else None
+        self._max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check the key and read the body (at most ``max_body`` bytes), then run the app."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            self._authorize(scope)
+            body = await self._read_body(scope, receive)
+        except GenpicError as error:
+            response = error_response(error, scope["state"]["request_id"], scope["path"])
+            await response(scope, receive, send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    def _authorize(self, scope: Scope) -> None:
+        path: str = scope["path"]
+        if self._key is None or path in _OPEN_PATHS or path.startswith(_OPEN_PREFIXES):
+            return
+        headers = Headers(scope=scope)
+        given = headers.get("x-api-key") or ""
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer":
+            given = token.strip()
+        if not hmac.compare_digest(given.encode(), self._key):
+            raise Unauthorized(
+                "Missing or wrong API key: send it as 'Authorization: Bearer <key>' or "
+                "'X-Api-Key: <key>' (the server's GENPIC_API_KEY)."
+            )
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
+        declared = Headers(scope=scope).get("content-length")
+        if declared and declared.isdigit() and int(declared) > self._max_body:
+            raise self._too_large()
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self._max_body:
+                raise self._too_large()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    def _too_large(self) -> PayloadTooLarge:
+        return PayloadTooLarge(
+            f"The request body is over {self._max_body // (1024 * 1024)} MB. Send a smaller "
+            "init image, or upload it first (POST /uploads) and pass init_image_s3."
+        )
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        message: dict[str, Any] = {"type": "http.request", "body": body, "more_body": False}
+        return message
+
+    return replay
