@@ -104,3 +104,14 @@ def test_a_denied_write_is_a_storage_error_naming_the_permission(
     assert "s3:PutObject" in body["message"]
     assert "Retry-After" not in headers
     assert len(s3_proxy.puts()) == 1
+
+
+def test_s3_slowing_down_after_retries_is_an_upstream_timeout(
+    aws: Any, bedrock: BedrockDouble, s3_proxy: S3Proxy
+) -> None:
+    s3_proxy.inject(S3Fault("SlowDown", 503, times=3))
+    status, _, body = invoke("generate", {"prompt": "a cat"})
+    assert (status, body["error"]) == (504, "UpstreamTimeout")
+    # botocore's three attempts at the same key: a 503 is no proof the key is taken.
+    assert [p.status for p in s3_proxy.puts()] == [503, 503, 503]
+    assert len({p.key for p in s3_proxy.puts()}) == 1
