@@ -207,14 +207,6 @@ def test_fault_respects_operation_and_fifo(double: BedrockDouble) -> None:
     assert error_of(excinfo) == ("AccessDeniedException", 403)
 
 
-def test_throttling_is_retried_by_standard_mode(double: BedrockDouble) -> None:
-    double.inject(Fault("ThrottlingException"), Fault("ThrottlingException"))
-    config = Config(retries={"mode": "standard", "total_max_attempts": 3})
-    result = invoke(client(double, config), {"prompt": "x", "seed": 5})
-    assert result["seeds"] == [5]
-    assert len(double.requests) == 3
-
-
 def test_delay_triggers_read_timeout(double: BedrockDouble) -> None:
     double.inject(Fault("", delay_seconds=1.5))
     config = Config(read_timeout=0.5, retries={"total_max_attempts": 1})
@@ -331,20 +323,18 @@ def test_endpoint_from_environment(double: BedrockDouble, monkeypatch: pytest.Mo
     assert len(double.requests) == 1
 
 
-def test_moto_server_enforces_if_none_match() -> None:
-    with MotoServer() as moto:
-        s3 = aws_client("s3", endpoint_url=moto.url)
-        s3.create_bucket(
-            Bucket="genpic", CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
-        )
-        s3.put_object(Bucket="genpic", Key="a.png", Body=b"first", IfNoneMatch="*")
-        with pytest.raises(ClientError) as excinfo:
-            s3.put_object(Bucket="genpic", Key="a.png", Body=b"second", IfNoneMatch="*")
-        assert error_of(excinfo) == ("PreconditionFailed", 412)
-        assert s3.get_object(Bucket="genpic", Key="a.png")["Body"].read() == b"first"
+def test_moto_server_enforces_if_none_match(moto_server: MotoServer) -> None:
+    moto_server.reset()
+    s3 = aws_client("s3", endpoint_url=moto_server.url)
+    s3.create_bucket(Bucket="genpic", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    s3.put_object(Bucket="genpic", Key="a.png", Body=b"first", IfNoneMatch="*")
+    with pytest.raises(ClientError) as excinfo:
+        s3.put_object(Bucket="genpic", Key="a.png", Body=b"second", IfNoneMatch="*")
+    assert error_of(excinfo) == ("PreconditionFailed", 412)
+    assert s3.get_object(Bucket="genpic", Key="a.png")["Body"].read() == b"first"
 
-        moto.reset()
-        assert s3.list_buckets()["Buckets"] == []
+    moto_server.reset()
+    assert s3.list_buckets()["Buckets"] == []
 
 
 CANVAS = "amazon.nova-canvas-v1:0"

@@ -46,11 +46,6 @@ def _photo(size: tuple[int, int] = (320, 200)) -> bytes:
     return buffer.getvalue()
 
 
-def test_is_a_public_preview_engine() -> None:
-    assert PreviewEngine.name == "preview"
-    assert PreviewEngine.preview is True
-
-
 @pytest.mark.parametrize("aspect_ratio", ASPECT_RATIOS)
 def test_renders_the_model_size_for_each_aspect_ratio(aspect_ratio: str) -> None:
     rendered = ENGINE.render(_job(aspect_ratio=aspect_ratio))
