@@ -38,6 +38,8 @@ _S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])/(?P<k
 _CASE_FREE_FIELDS = ("output_format", "enhancement_style")
 # The most images one request may ask for (``n``); each is a paid model call.
 MAX_N = 4
+MAX_IDEMPOTENCY_KEY = 128
+_PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
 # Booleans are ints to Python; a seed or strength of `true` is a client bug.
 _NotBool = pydantic.BeforeValidator(lambda v: _reject_bool(v))
 
@@ -78,6 +80,10 @@ class GenerationRequest(BaseModel):
     styles: Annotated[tuple[EnhancementStyle, ...], Field(min_length=1)] | None = None
     n: Annotated[int, _NotBool, Field(ge=1, le=MAX_N)] = 1
     translate: StrictBool | None = None
+    # False: neither look up nor fill the result cache for this request.
+    cache: StrictBool = True
+    # The same as the Idempotency-Key header (see ``idempotency_key_error``).
+    idempotency_key: StrictStr | None = None
 
     @pydantic.model_validator(mode="before")
     @classmethod
@@ -133,6 +139,14 @@ class GenerationRequest(BaseModel):
             raise ValueError("must be a base64-encoded JPEG, PNG or WebP image") from None
         return payload
 
+    @pydantic.field_validator("idempotency_key")
+    @classmethod
+    def _idempotency_key(cls, value: str) -> str:
+        problem = idempotency_key_error(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @pydantic.model_validator(mode="after")
     def _one_init_image(self) -> GenerationRequest:
         if self.init_image_s3 is not None and self.init_image is not None:
@@ -150,6 +164,18 @@ class GenerationRequest(BaseModel):
         if match is None:
             raise ValidationError("init_image_s3 is not set", field="init_image_s3")
         return match["bucket"], match["key"]
+
+
+def idempotency_key_error(key: str) -> str | None:
+    """Say what is wrong with an idempotency key, or None when it is usable.
+
+    Printable ASCII (space to ``~``) only, so the same key fits an HTTP header.
+    """
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+        return f"must be 1 to {MAX_IDEMPOTENCY_KEY} characters; this one has {len(key)}"
+    if not _PRINTABLE.match(key):
+        return "must be printable ASCII characters (space to ~)"
+    return None
 
 
 def parse_json_body(body: str) -> Any:
