@@ -34,6 +34,8 @@ REQUEST_TIMEOUT = "GENPIC_REQUEST_TIMEOUT"
 LOG_LEVEL = "GENPIC_LOG_LEVEL"
 CORS_ORIGINS = "GENPIC_CORS_ORIGINS"
 API_KEY = "GENPIC_API_KEY"
+RECORDS = "GENPIC_RECORDS"
+TABLE = "GENPIC_TABLE"
 CACHE_TTL_DAYS = "GENPIC_CACHE_TTL_DAYS"
 
 DEFAULT_REGION = "us-west-2"
@@ -65,7 +67,9 @@ class Settings:
     # The HTTP app: browser origins allowed to call it, and the key every route but /health needs.
     cors_origins: tuple[str, ...] = ()
     api_key: str | None = field(default=None, repr=False)
-    # How long result and enhancement cache entries live.
+    # The records store (genpic.records): backend, DynamoDB table, cache entry lifetime.
+    records: str = "sqlite"
+    table: str | None = None
     cache_ttl_days: float = 30.0
 
     @classmethod
@@ -96,6 +100,8 @@ class Settings:
             request_timeout_s=_number(env, REQUEST_TIMEOUT, float, 28.0),
             cors_origins=_split(env.get(CORS_ORIGINS)),
             api_key=env.get(API_KEY) or None,
+            records=_choice(env, RECORDS, "dynamodb" if on_lambda else "sqlite"),
+            table=env.get(TABLE) or None,
             cache_ttl_days=_number(env, CACHE_TTL_DAYS, float, 30.0),
         )
 

@@ -30,6 +30,7 @@ FORMAT_ALIASES: dict[str, OutputFormat] = {"jpg": "jpeg"}
 ENGINES = ("bedrock", "preview")
 ENHANCERS = ("bedrock", "template", "off")
 STORES = ("s3", "local")
+RECORD_STORES = ("dynamodb", "sqlite")
 
 
 def format_for_suffix(suffix: str) -> OutputFormat | None:

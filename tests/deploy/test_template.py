@@ -55,8 +55,10 @@ UNSET_ON_PURPOSE = {
     "GENPIC_CORS_ORIGINS": "API Gateway answers CORS (the CorsOrigins parameter) before the app",
     "GENPIC_API_KEY": "API Gateway authorises callers (the AuthType parameter)",
     "GENPIC_REQUEST_TIMEOUT": "the default (28 s) ends a request inside the 29 s function timeout",
-    "GENPIC_CACHE_TTL_DAYS": "the default (30 days) suits most deployments; a stack parameter later",
     "AWS_ENDPOINT_URL": "boto3's own override, for tests and LocalStack; AWS's endpoints on Lambda",
+    "GENPIC_RECORDS": "dynamodb is the default on Lambda",
+    "GENPIC_CACHE_TTL_DAYS": "the default (30 days) matches OutputRetentionDays' default",
+    "GENPIC_TABLE": "the records table is not in the template yet",
 }
 # The HTTP app's POST /uploads signs a presigned POST into INPUT_BUCKET/uploads/ (contract).
 UPLOAD_PREFIX = "uploads/"
