@@ -9,8 +9,9 @@ answer within its own time budget, then answers 409 with ``Retry-After``.
 
 A claim is a lease: if the claimant dies (a Lambda timeout), the claim lapses
 after ``lease_s`` and the next repeat runs the operation itself. Answers that a
-retry could change (429 and 5xx) are not kept: the claim is released so that the
-client's retry, which is what the key is for, runs again.
+retry could change (409, 429 and 5xx) are not kept: the claim is released so that the
+client's retry, which is what the key is for, runs again
+(``genpic.records.base.should_remember``).
 """
 
 from __future__ import annotations
@@ -23,16 +24,19 @@ from typing import TYPE_CHECKING, Any
 from genpic.cache.keys import request_fingerprint
 from genpic.errors import IdempotencyConflict, ValidationError, as_public_error
 from genpic.logs import logger
+from genpic.records.base import IdempotencyState, should_remember
 from genpic.request import idempotency_key_error
 
 if TYPE_CHECKING:
-    from genpic.cache.store import CacheRecords
     from genpic.pipeline import Pipeline
+    from genpic.records.base import RecordStore
     from genpic.request import GenerationRequest
 
 HEADER = "Idempotency-Key"
 #: How long a finished answer is kept for repeats.
 KEEP_S = 24 * 3600
+#: What a repeat that gave up waiting tells its caller to wait before retrying.
+RETRY_AFTER_S = 2
 #: Seconds between looks at a running request's record, growing to the maximum.
 POLL_FIRST_S = 0.05
 POLL_MAX_S = 0.5
@@ -111,14 +115,14 @@ def guarded(
 
 
 def once(
-    records: CacheRecords,
+    records: RecordStore,
     key: str,
     fingerprint: str,
     operation: Callable[[], Answer],
     *,
     wait_s: float,
     lease_s: float,
-    clock: Callable[[], float] = time.time,
+    clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Answer:
     """Run ``operation`` at most once per ``key``; a repeat gets the first answer.
@@ -139,50 +143,41 @@ def once(
     lease_s
         How long a claim holds without an answer (the longest a request can run).
     clock, sleep
-        Wall-clock seconds and a sleep, replaceable in tests.
+        Monotonic seconds and a sleep, replaceable in tests.
     """
     started = clock()
     delay = POLL_FIRST_S
     while True:
-        now = clock()
-        record = records.claim_idempotency(key, fingerprint, now=now, lease_until=now + lease_s)
-        if record is None:
-            return _run_claimed(records, key, operation, clock)
-        if record.fingerprint != fingerprint:
+        claim = records.idempotency_begin(key, fingerprint, KEEP_S, lease_s=lease_s)
+        if claim.state is IdempotencyState.NEW:
+            return _run_claimed(records, key, operation)
+        if claim.state is IdempotencyState.CONFLICT:
             raise IdempotencyConflict(
                 f"The idempotency key {key!r} was already used with a different request; "
                 "use a new key for a new request.",
                 field="idempotency_key",
             )
-        if record.status is not None:
-            return Answer(record.status, record.body or {}, replayed=True)
-        waited = now - started
-        if waited + delay > wait_s:
-            retry_after = max(1, round(record.lease_until - now)) if record.lease_until else 1
+        if claim.state is IdempotencyState.DONE:
+            return Answer(claim.status or 200, dict(claim.body or {}), replayed=True)
+        if clock() - started + delay > wait_s:
             raise IdempotencyConflict(
-                f"A request with the idempotency key {key!r} is still running; retry after "
-                f"{retry_after} s to get its result.",
+                f"A request with the idempotency key {key!r} is still running; retry in a "
+                "few seconds to get its result.",
                 field="idempotency_key",
-                retry_after=min(retry_after, 30),
+                retry_after=RETRY_AFTER_S,
             )
         sleep(delay)
         delay = min(delay * 2, POLL_MAX_S)
 
 
-def _run_claimed(
-    records: CacheRecords, key: str, operation: Callable[[], Answer], clock: Callable[[], float]
-) -> Answer:
+def _run_claimed(records: RecordStore, key: str, operation: Callable[[], Answer]) -> Answer:
     try:
         answer = operation()
     except BaseException:
-        records.release_idempotency(key)
+        records.idempotency_release(key)
         raise
-    if _retryable(answer.status):
-        records.release_idempotency(key)
+    if should_remember(answer.status):
+        records.idempotency_complete(key, answer.status, answer.body)
     else:
-        records.finish_idempotency(key, answer.status, answer.body, expires=clock() + KEEP_S)
+        records.idempotency_release(key)
     return answer
-
-
-def _retryable(status: int) -> bool:
-    return status == 429 or status >= 500

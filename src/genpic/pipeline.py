@@ -30,6 +30,7 @@ from genpic.storage.base import ImageStore, StoredImage
 if TYPE_CHECKING:
     from genpic.cache.memory import Memory
     from genpic.cache.results import CachedImage, CacheStatus
+    from genpic.records.base import RecordStore
 
 
 @dataclass
@@ -138,6 +139,8 @@ class Pipeline:
         The deployment's configuration.
     engine, enhancer, store, inputs
         Backends; by default the ones ``settings`` names, created on first use.
+    records
+        The records store: image records, result and enhancement caches, idempotency.
     """
 
     def __init__(
@@ -148,14 +151,26 @@ class Pipeline:
         enhancer: PromptEnhancer | None = None,
         store: ImageStore | None = None,
         inputs: InitImageLoader | None = None,
-        memory: Memory | None = None,
+        records: RecordStore | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine or backends.create_engine(settings)
         self.enhancer = enhancer if enhancer is not None else backends.create_enhancer(settings)
         self.store = store or backends.create_store(settings)
         self.inputs = inputs or InitImageLoader(self.store)
-        self.memory = memory
+        self.memory = self._memory(records) if records is not None else None
+
+    def _memory(self, records: RecordStore) -> Memory:
+        from genpic.cache.keys import Backends
+        from genpic.cache.memory import Memory
+
+        enhancer = self.enhancer
+        text = Backends(
+            engine=self.engine.name,
+            enhancer=enhancer.name if enhancer else "off",
+            text_model=enhancer.model if enhancer else None,
+        )
+        return Memory(records, self.store, self.settings, text)
 
     @classmethod
     def from_env(cls) -> Pipeline:

@@ -6,25 +6,22 @@ image is stored; the pipeline only asks these two questions.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import time
-import uuid
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from genpic.cache.keys import Backends, result_key
 from genpic.cache.prompts import PromptCache
 from genpic.cache.results import CachedImage, CacheStatus, ResultCache
 from genpic.logs import logger
+from genpic.records.base import CACHE_HITS, CACHE_MISSES, SAVED_USD, ImageRecord, new_id
 
 if TYPE_CHECKING:
-    from genpic.cache.store import CacheRecords
     from genpic.pipeline import GenerationResult
+    from genpic.records.base import RecordStore
     from genpic.request import GenerationRequest
     from genpic.settings import Settings
     from genpic.storage.base import ImageStore, StoredImage
-
-DAY_S = 86400
 
 
 class Memory:
@@ -37,28 +34,19 @@ class Memory:
     store
         The image store (a hit needs its object to still exist).
     settings
-        For the cache's lifetime (``GENPIC_CACHE_TTL_DAYS``) and the translate default.
+        For the deployment's translate default, part of every result key.
     backends
         The engine and text model, part of every result key.
-    clock
-        Wall-clock seconds; replaceable in tests.
     """
 
     def __init__(
-        self,
-        records: CacheRecords,
-        store: ImageStore,
-        settings: Settings,
-        backends: Backends,
-        clock: Callable[[], float] = time.time,
+        self, records: RecordStore, store: ImageStore, settings: Settings, backends: Backends
     ) -> None:
-        ttl_s = settings.cache_ttl_days * DAY_S
         self.records = records
-        self.results = ResultCache(records, store, ttl_s, clock)
-        self.prompts = PromptCache(records, ttl_s, clock)
+        self.results = ResultCache(records, store)
+        self.prompts = PromptCache(records)
         self._settings = settings
         self._backends = backends
-        self._clock = clock
 
     def lookup(
         self, request: GenerationRequest, init_image: bytes | None
@@ -66,7 +54,12 @@ class Memory:
         """Return the cached image for ``request``, or None (a random seed never hits)."""
         if not request.cache or request.seed == 0:
             return None
-        return self.results.lookup(self._key(request, init_image, request.seed))
+        hit = self.results.lookup(self._key(request, init_image, request.seed))
+        if hit is None:
+            self.records.add_counts({CACHE_MISSES: 1})
+        else:
+            self.records.add_counts({CACHE_HITS: 1, SAVED_USD: hit[0].cost_usd})
+        return hit
 
     def remember(
         self, result: GenerationResult, init_image: bytes | None
@@ -78,24 +71,15 @@ class Memory:
         the image is paid for and stored, and the caller must still get it.
         """
         request = result.request
-        image_id = uuid.uuid4().hex
+        image_id = new_id()
+        status: CacheStatus = "miss" if request.cache else "off"
         try:
-            self.records.put_image(self._image_record(image_id, result))
+            self.records.put_image(self._image_record(image_id, result, status))
             if request.cache:
-                cached = CachedImage(
-                    image_id=image_id,
-                    key=result.stored.key,
-                    seed=result.seed,
-                    engine=result.engine,
-                    preview=result.preview,
-                    image=result.image,
-                    enhancement=result.enhancement,
-                    translation=result.translation,
-                )
-                self.results.fill(self._key(request, init_image, result.seed), cached)
+                self.results.fill(self._key(request, init_image, result.seed), image_id)
         except Exception:
             logger.exception("could not record the image", extra={"image_id": image_id})
-        return image_id, "miss" if request.cache else "off"
+        return image_id, status
 
     def _key(self, request: GenerationRequest, init_image: bytes | None, seed: int) -> str:
         digest = hashlib.sha256(init_image).hexdigest() if init_image is not None else None
@@ -108,28 +92,23 @@ class Memory:
             backends=self._backends,
         )
 
-    def _image_record(self, image_id: str, result: GenerationResult) -> dict[str, Any]:
-        request = result.request
-        return {
-            "image_id": image_id,
-            "key": result.stored.key,
-            "uri": result.stored.uri,
-            "created_at": self._clock(),
-            "request_id": result.request_id,
-            "model": request.model,
-            "engine": result.engine,
-            "seed": result.seed,
-            "original_prompt": request.prompt,
-            "enhanced_prompt": (
-                result.enhancement.prompt if result.enhancement.status != "off" else None
-            ),
-            "translated_prompt": (
-                result.translation.prompt
-                if result.translation and result.translation.status == "applied"
-                else None
-            ),
-            "enhancement": result.enhancement.status,
-            "parameters": result.to_body()["parameters"],
-            "cost_usd": result.cost_usd,
-            "timings_ms": result.timings_ms,
-        }
+    def _image_record(
+        self, image_id: str, result: GenerationResult, status: CacheStatus
+    ) -> ImageRecord:
+        body = dataclasses.replace(result, image_id=image_id, cache=status).to_body()
+        return ImageRecord(
+            image_id=image_id,
+            key=result.stored.key,
+            created_at=self.records.clock(),
+            prompt=result.request.prompt,
+            model=result.request.model,
+            engine=result.engine,
+            seed=result.seed,
+            cost_usd=result.cost_usd,
+            request_id=result.request_id,
+            enhanced_prompt=body.get("enhanced_prompt"),
+            translated_prompt=body.get("translated_prompt"),
+            parameters=body["parameters"],
+            timings_ms=result.timings_ms,
+            response=body,
+        )

@@ -8,15 +8,13 @@ it costs nothing.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from genpic.cache.keys import prompt_key
 from genpic.enhancers.base import Enhancement, PromptEnhancer, Translation
 
 if TYPE_CHECKING:
-    from genpic.cache.store import CacheRecords
+    from genpic.records.base import RecordStore
 
 ENHANCE_KIND = "enhance"
 TRANSLATE_KIND = "translate"
@@ -28,24 +26,16 @@ class PromptCache:
     Parameters
     ----------
     records
-        Where cached prompts are kept.
-    ttl_s
-        How long a cached prompt lives.
-    clock
-        Wall-clock seconds; replaceable in tests.
+        Where cached prompts are kept (entries expire there).
     """
 
-    def __init__(
-        self, records: CacheRecords, ttl_s: float, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, records: RecordStore) -> None:
         self._records = records
-        self._ttl_s = ttl_s
-        self._clock = clock
 
     def enhance(self, enhancer: PromptEnhancer, prompt: str, style: str) -> Enhancement:
         """Return ``enhancer.enhance(prompt, style)``, reusing an earlier applied one."""
         key = prompt_key(ENHANCE_KIND, prompt, style, enhancer.name, enhancer.model)
-        text = self._get(ENHANCE_KIND, key)
+        text = self._get(key)
         if text is not None:
             return Enhancement(
                 prompt=text,
@@ -57,25 +47,24 @@ class PromptCache:
             )
         enhancement = enhancer.enhance(prompt, style)
         if enhancement.status == "applied":
-            self._put(ENHANCE_KIND, key, enhancement.prompt)
+            self._put(key, enhancement.prompt)
         return enhancement
 
     def translate(self, enhancer: PromptEnhancer, prompt: str, language: str) -> Translation:
         """Return ``enhancer.translate(prompt, language)``, reusing an earlier applied one."""
         key = prompt_key(TRANSLATE_KIND, prompt, None, enhancer.name, enhancer.model)
-        text = self._get(TRANSLATE_KIND, key)
+        text = self._get(key)
         if text is not None:
             return Translation(text, "applied", language, enhancer.model, cached=True)
         translation = enhancer.translate(prompt, language)
         if translation.status == "applied":
-            self._put(TRANSLATE_KIND, key, translation.prompt)
+            self._put(key, translation.prompt)
         return translation
 
-    def _get(self, kind: str, key: str) -> str | None:
-        item = self._records.get_cached(kind, key, now=self._clock())
+    def _get(self, key: str) -> str | None:
+        item = self._records.enhancement_get(key)
         return None if item is None else str(item["prompt"])
 
-    def _put(self, kind: str, key: str, text: str) -> None:
-        now = self._clock()
-        # Losing a race to an identical rewrite is fine: either text serves.
-        self._records.put_cached(kind, key, {"prompt": text}, now=now, expires=now + self._ttl_s)
+    def _put(self, key: str, text: str) -> None:
+        # Two identical rewrites may race; either text serves, so the last one wins.
+        self._records.enhancement_put(key, {"prompt": text})

@@ -1,11 +1,10 @@
 """The result cache: the same request with the same explicit seed reuses the stored image.
 
-An entry maps a result key (``genpic.cache.keys.result_key``) to what is needed to
-answer again without the model: the image's id, object key, seed, format and size,
-and the enhancement and translation that led to it. Entries expire after
-``GENPIC_CACHE_TTL_DAYS``. A hit also needs the object itself: outputs may be
-deleted (an S3 lifecycle rule), so a lookup checks it still exists and treats a
-vanished object as a miss, dropping the entry.
+An entry maps a result key (``genpic.cache.keys.result_key``) to an image id; the
+image record keeps the first success body, which is enough to answer again
+without the model. Entries expire after ``GENPIC_CACHE_TTL_DAYS``. A hit also
+needs the object itself: outputs may be deleted (an S3 lifecycle rule), so a
+lookup checks it still exists and treats a vanished object as a miss.
 
 Two identical requests may both miss and both generate; the entry is written
 only if absent, so one wins and the other's image is simply not cached (it is
@@ -14,21 +13,18 @@ still returned and recorded).
 
 from __future__ import annotations
 
-import dataclasses
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from genpic.enhancers.base import Enhancement, Translation
 from genpic.images import ImageInfo
+from genpic.logs import logger
 
 if TYPE_CHECKING:
-    from genpic.cache.store import CacheRecords
+    from genpic.records.base import ImageRecord, RecordStore
     from genpic.storage.base import ImageStore, StoredImage
 
 CacheStatus = Literal["hit", "miss", "off"]
-RESULT_KIND = "result"
 HEADER = "X-Genpic-Cache"
 
 
@@ -40,7 +36,7 @@ def cache_header(body: dict[str, Any]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class CachedImage:
-    """What a cache entry remembers about one generated image."""
+    """What a hit needs to answer again: the image and how its prompt was made."""
 
     image_id: str
     key: str
@@ -50,24 +46,40 @@ class CachedImage:
     image: ImageInfo
     enhancement: Enhancement
     translation: Translation | None
-
-    def to_item(self) -> dict[str, Any]:
-        """Return the entry as plain JSON-able data."""
-        return dataclasses.asdict(self)
+    #: What the image cost when it was made (saved by every hit).
+    cost_usd: float
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> CachedImage:
-        """Rebuild an entry written by ``to_item``."""
-        translation = item.get("translation")
+    def from_record(cls, record: ImageRecord) -> CachedImage:
+        """Rebuild what a hit needs from an image record's first success body."""
+        body = record.response
+        enhancement = body["enhancement"]
+        translation = body.get("translation")
         return cls(
-            image_id=str(item["image_id"]),
-            key=str(item["key"]),
-            seed=int(item["seed"]),
-            engine=str(item["engine"]),
-            preview=bool(item["preview"]),
-            image=ImageInfo(**item["image"]),
-            enhancement=Enhancement(**item["enhancement"]),
-            translation=Translation(**translation) if translation else None,
+            image_id=record.image_id,
+            key=record.key,
+            seed=record.seed,
+            engine=record.engine,
+            preview=bool(body["preview"]),
+            image=ImageInfo(body["parameters"]["output_format"], body["width"], body["height"]),
+            enhancement=Enhancement(
+                prompt=record.enhanced_prompt or record.prompt,
+                status=enhancement["status"],
+                enhancer=enhancement["enhancer"],
+                style=enhancement["style"],
+                model=enhancement.get("model"),
+                reason=enhancement.get("reason"),
+            ),
+            translation=Translation(
+                record.translated_prompt or record.prompt,
+                translation["status"],
+                translation["source_language"],
+                translation.get("model"),
+                translation.get("reason"),
+            )
+            if translation
+            else None,
+            cost_usd=record.cost_usd,
         )
 
 
@@ -77,43 +89,28 @@ class ResultCache:
     Parameters
     ----------
     records
-        Where entries are kept.
+        Where entries and image records are kept (entries expire there).
     store
         Where the images are; a hit needs its object to still be there.
-    ttl_s
-        How long an entry lives.
-    clock
-        Wall-clock seconds; replaceable in tests.
     """
 
-    def __init__(
-        self,
-        records: CacheRecords,
-        store: ImageStore,
-        ttl_s: float,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, records: RecordStore, store: ImageStore) -> None:
         self._records = records
         self._store = store
-        self._ttl_s = ttl_s
-        self._clock = clock
 
     def lookup(self, key: str) -> tuple[CachedImage, StoredImage] | None:
         """Return the cached image for ``key`` and a fresh link to it, or None on a miss."""
-        item = self._records.get_cached(RESULT_KIND, key, now=self._clock())
-        if item is None:
+        image_id = self._records.cache_get(key)
+        record = self._records.get_image(image_id) if image_id else None
+        if record is None:
             return None
-        cached = CachedImage.from_item(item)
-        stored = self._store.find(cached.key)
+        stored = self._store.find(record.key)
         if stored is None:
-            # The object expired or was deleted: the entry can never hit again.
-            self._records.delete_cached(RESULT_KIND, key)
+            # The object expired (S3 lifecycle) or was deleted: nothing to answer with.
+            logger.info("cached image is gone", extra={"image_id": image_id, "key": record.key})
             return None
-        return cached, stored
+        return CachedImage.from_record(record), stored
 
-    def fill(self, key: str, cached: CachedImage) -> bool:
-        """Remember ``cached`` under ``key`` unless a live entry is there; True if written."""
-        now = self._clock()
-        return self._records.put_cached(
-            RESULT_KIND, key, cached.to_item(), now=now, expires=now + self._ttl_s
-        )
+    def fill(self, key: str, image_id: str) -> bool:
+        """Cache ``image_id`` under ``key`` unless a live entry is there; True if written."""
+        return self._records.cache_put(key, image_id)
