@@ -13,10 +13,12 @@ from PIL import Image
 from genpic.aws import handlers
 from tests.support.bedrock_double import BedrockDouble
 from tests.support.moto_server import MotoServer
+from tests.support.records_table import create_records_table
 
 OUTPUT_BUCKET = "gen-img-out1"
 INPUT_BUCKET = "gen-img-input1"
 REGION = "us-west-2"
+RECORDS_TABLE = "genpic-records"
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +29,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
         "AWS_ENDPOINT_URL",
         "AWS_ENDPOINT_URL_S3",
         "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+        "AWS_ENDPOINT_URL_DYNAMODB",
         "AWS_LAMBDA_FUNCTION_NAME",
         "OUTPUT_BUCKET",
         "INPUT_BUCKET",
@@ -58,7 +61,10 @@ def bedrock() -> Iterator[BedrockDouble]:
 def aws(
     monkeypatch: pytest.MonkeyPatch, moto_server: MotoServer, bedrock: BedrockDouble
 ) -> Iterator[Any]:
-    """Configure genpic as deployed on Lambda, against loopback S3 and Bedrock; yield an S3 client."""
+    """Configure genpic as deployed on Lambda, against loopback S3, DynamoDB and Bedrock.
+
+    Yields an S3 client; the records table ``RECORDS_TABLE`` exists, empty.
+    """
     moto_server.reset()
     bedrock.reset()
     env = {
@@ -68,6 +74,8 @@ def aws(
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,
         "AWS_ENDPOINT_URL_S3": moto_server.url,
+        "AWS_ENDPOINT_URL_DYNAMODB": moto_server.url,
+        "GENPIC_TABLE": RECORDS_TABLE,
         "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock.url,
         "AWS_LAMBDA_FUNCTION_NAME": "aws_gen_pic",
         "OUTPUT_BUCKET": OUTPUT_BUCKET,
@@ -78,6 +86,7 @@ def aws(
     s3 = boto3.client("s3", region_name=REGION)
     for bucket in (OUTPUT_BUCKET, INPUT_BUCKET):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    create_records_table(boto3.client("dynamodb", region_name=REGION), RECORDS_TABLE)
     handlers.reset()
     yield s3
     handlers.reset()

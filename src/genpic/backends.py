@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from genpic.errors import ConfigurationError
-from genpic.settings import ENGINE, ENHANCER, STORAGE, Settings
-from genpic.vocabulary import ENGINES, ENHANCERS, STORES
+from genpic.settings import ENGINE, ENHANCER, RECORDS, STORAGE, Settings
+from genpic.vocabulary import ENGINES, ENHANCERS, RECORD_STORES, STORES
 
 if TYPE_CHECKING:
     from genpic.engines.base import ImageEngine
     from genpic.enhancers.base import PromptEnhancer
+    from genpic.records.base import RecordStore
     from genpic.storage.base import ImageStore
 
 
@@ -53,6 +54,25 @@ def create_store(settings: Settings) -> ImageStore:
 
         return LocalStore(settings)
     raise _unknown(STORAGE, settings.storage, STORES)
+
+
+def create_records(settings: Settings) -> RecordStore:
+    """Return the records store named by ``GENPIC_RECORDS``.
+
+    Raises
+    ------
+    ConfigurationError
+        The name is unknown, or DynamoDB is chosen without ``GENPIC_TABLE``.
+    """
+    if settings.records == "dynamodb":
+        from genpic.records.dynamodb import DynamoRecords
+
+        return DynamoRecords(settings)
+    if settings.records == "sqlite":
+        from genpic.records.sqlite import SqliteRecords
+
+        return SqliteRecords(settings)
+    raise _unknown(RECORDS, settings.records, RECORD_STORES)
 
 
 def _unknown(variable: str, value: str, choices: tuple[str, ...]) -> ConfigurationError:

@@ -16,6 +16,7 @@ import pytest
 
 from genpic import settings as settings_module
 from genpic.keys import OUTPUT_PREFIX
+from genpic.records.dynamotable import RECENT_INDEX
 from genpic.settings import Settings
 from tests.deploy.cfn import ACCOUNT, REGION, ROOT, Evaluator, load
 
@@ -37,7 +38,14 @@ SDK_ACTIONS = {
     "head_object": "s3:GetObject",
     # The browser's POST to a presigned upload is authorised as the signer's PutObject.
     "generate_presigned_post": "s3:PutObject",
+    "get_item": "dynamodb:GetItem",
+    "put_item": "dynamodb:PutItem",
+    "update_item": "dynamodb:UpdateItem",
+    "delete_item": "dynamodb:DeleteItem",
+    "query": "dynamodb:Query",
 }
+# Only the HTTP app lists images (GET /images), from the records table's "recent" index.
+LISTING_CALLS = {"query"}
 # Variables genpic reads that the template leaves unset on purpose, and why.
 UNSET_ON_PURPOSE = {
     "AWS_LAMBDA_FUNCTION_NAME": "set by Lambda; it switches the defaults to bedrock/bedrock/s3",
@@ -58,7 +66,6 @@ UNSET_ON_PURPOSE = {
     "AWS_ENDPOINT_URL": "boto3's own override, for tests and LocalStack; AWS's endpoints on Lambda",
     "GENPIC_RECORDS": "dynamodb is the default on Lambda",
     "GENPIC_CACHE_TTL_DAYS": "the default (30 days) matches OutputRetentionDays' default",
-    "GENPIC_TABLE": "the records table is not in the template yet",
 }
 # The HTTP app's POST /uploads signs a presigned POST into INPUT_BUCKET/uploads/ (contract).
 UPLOAD_PREFIX = "uploads/"
@@ -82,10 +89,10 @@ def variables_genpic_reads() -> set[str]:
     return names
 
 
-def sdk_calls_in_code() -> set[str]:
-    """Names of the boto3 client methods genpic's source calls."""
+def sdk_calls_in_code(folder: str = "") -> set[str]:
+    """Names of the boto3 client methods genpic's source (under ``folder``) calls."""
     calls: set[str] = set()
-    for path in (ROOT / "src/genpic").rglob("*.py"):
+    for path in (ROOT / "src/genpic" / folder).rglob("*.py"):
         calls |= set(re.findall(r"client\.([a-z_]+)\(", path.read_text()))
     return calls
 
@@ -143,8 +150,15 @@ def needed(evaluator: Evaluator, function: str) -> set[tuple[str, str]]:
     pairs |= {
         (action, f"{outputs}/{OUTPUT_PREFIX}*") for action in ("s3:PutObject", "s3:GetObject")
     }
+    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{settings.table}"
+    records_calls = sdk_calls_in_code("records")
+    pairs |= {(SDK_ACTIONS[call], table) for call in records_calls - LISTING_CALLS}
     if function == "ApiFunction":
         pairs.add(("s3:PutObject", f"{inputs}/{UPLOAD_PREFIX}*"))
+        pairs |= {
+            (SDK_ACTIONS[call], f"{table}/index/{RECENT_INDEX}")
+            for call in records_calls & LISTING_CALLS
+        }
     if evaluator.condition("TracingOn"):
         # X-Ray has no resource-level permissions: the one "*" the template may grant.
         pairs |= {("xray:PutTraceSegments", "*"), ("xray:PutTelemetryRecords", "*")}

@@ -25,7 +25,7 @@ _CONNECT_TIMEOUT_S = 1.0
 _STORAGE_ATTEMPTS = 3
 _session_lock = threading.Lock()
 
-Service = Literal["s3", "bedrock-runtime"]
+Service = Literal["s3", "bedrock-runtime", "dynamodb"]
 
 
 def bedrock_runtime(settings: Settings, stage: Literal["text", "model"]) -> Any:
@@ -44,6 +44,11 @@ def s3(settings: Settings, stage: Literal["input", "store"]) -> Any:
     return _client("s3", stage, settings, _STORAGE_ATTEMPTS, "S3")
 
 
+def dynamodb(settings: Settings) -> Any:
+    """Return a DynamoDB client for the records store (timed as storage)."""
+    return _client("dynamodb", "store", settings, _STORAGE_ATTEMPTS, "DYNAMODB")
+
+
 def warm(settings: Settings) -> None:
     """Build the clients ``settings`` will use, at each stage's full allotment.
 
@@ -56,6 +61,8 @@ def warm(settings: Settings) -> None:
     if settings.storage == "s3":
         s3(settings, "input")
         s3(settings, "store")
+    if settings.records == "dynamodb" and settings.table:
+        dynamodb(settings)
 
 
 def attempt_seconds(allotted: float) -> float:

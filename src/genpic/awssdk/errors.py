@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from genpic.errors import (
+    ConfigurationError,
     ContentFiltered,
     Forbidden,
     GenpicError,
@@ -123,6 +124,41 @@ def s3_error(exc: Exception, bucket: str, key: str, *, reading_input: bool) -> G
     if code in ("RequestTimeout", "SlowDown", "ServiceUnavailable"):
         return UpstreamTimeout(f"S3 did not complete the request on {where} in time. Retry.")
     return StorageError(f"S3 answered {code} on {where}: {_safe_message(exc)}")
+
+
+def dynamodb_error(exc: Exception, table: str, variable: str) -> GenpicError:
+    """Translate a DynamoDB failure on ``table`` (named by ``variable``) into a public error.
+
+    A failed condition is not an error: the records store reads it as "someone
+    else won" before anything reaches this table.
+    """
+    code = error_code(exc)
+    if code is None:
+        return _transport_error(exc, StorageError, "DynamoDB")
+    if code in (
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+    ):
+        return Throttled(
+            f"DynamoDB is throttling table {table} even after retries. Retry after "
+            f"{TRANSIENT_RETRY_AFTER_S} s; an on-demand table adapts within minutes.",
+            retry_after=TRANSIENT_RETRY_AFTER_S,
+        )
+    if code == "ResourceNotFoundException":
+        return ConfigurationError(
+            f"DynamoDB table {table} does not exist in this region. Create it (template.yaml, "
+            f"RecordsTable) or fix {variable}."
+        )
+    if code in ("AccessDeniedException", "UnrecognizedClientException"):
+        return ConfigurationError(
+            f"Access to DynamoDB table {table} was denied ({_safe_message(exc)}). Allow the "
+            f"dynamodb actions genpic uses on it (and its indexes) in the function's IAM role, "
+            f"or fix {variable}."
+        )
+    if code in ("InternalServerError", "ServiceUnavailable", "RequestTimeout"):
+        return UpstreamTimeout(f"DynamoDB did not complete the request on {table}. Retry.")
+    return StorageError(f"DynamoDB answered {code} on table {table}: {_safe_message(exc)}")
 
 
 def _transport_error(exc: Exception, fallback: type[GenpicError], service: str) -> GenpicError:

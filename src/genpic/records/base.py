@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import json
 import math
 import uuid
@@ -212,7 +213,7 @@ class RecordStore(ABC):
     # ------------------------------------------------------------------ images
     @abstractmethod
     def put_image(self, record: ImageRecord) -> None:
-        """Store ``record`` and, in the same atomic write, count it (images, cost, its arm).
+        """Store ``record`` and add ``image_counts(record)`` to the counters.
 
         Raises
         ------
@@ -287,7 +288,7 @@ class RecordStore(ABC):
     # ---------------------------------------------------- feedback and counts
     @abstractmethod
     def add_feedback(self, feedback: Feedback) -> None:
-        """Store ``feedback`` and add it to its arm's counters in one atomic write."""
+        """Store ``feedback`` and add ``feedback_counts(feedback)`` to the counters."""
 
     @abstractmethod
     def add_counts(self, counts: Mapping[str, float]) -> None:
@@ -354,6 +355,16 @@ def feedback_counts(feedback: Feedback) -> dict[str, float]:
     if feedback.preferred:
         counts[arm_counter(feedback.ab_arm, PREFERRED)] = 1.0
     return counts
+
+
+def record_to_json(record: ImageRecord) -> str:
+    """Return ``record`` as the JSON text both backends store."""
+    return json.dumps(dataclasses.asdict(record), separators=(",", ":"))
+
+
+def record_from_json(text: str) -> ImageRecord:
+    """Return the record ``record_to_json`` wrote."""
+    return ImageRecord(**json.loads(text))
 
 
 def encode_cursor(position: Mapping[str, Any]) -> str:
