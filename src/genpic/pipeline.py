@@ -19,6 +19,7 @@ from genpic.catalog import image_cost, text_cost
 from genpic.deadline import request_deadline
 from genpic.engines.base import ImageEngine, ImageJob
 from genpic.enhancers.base import Enhancement, PromptEnhancer, Translation
+from genpic.experiment import experiment_for
 from genpic.images import ImageInfo, normalize_output
 from genpic.inputs import InitImageLoader
 from genpic.language import detect_language
@@ -126,6 +127,8 @@ class GenerationResult:
             body["image_id"] = self.image_id
         if self.cache is not None:
             body["cache"] = self.cache
+        if request.ab_arm is not None:
+            body["ab_arm"] = request.ab_arm
         body["request_id"] = self.request_id
         return body
 
@@ -159,6 +162,7 @@ class Pipeline:
         self.store = store or backends.create_store(settings)
         self.inputs = inputs or InitImageLoader(self.store)
         self.memory = self._memory(records) if records is not None else None
+        self.experiment = experiment_for(settings, records)
 
     def _memory(self, records: RecordStore) -> Memory:
         from genpic.cache.keys import Backends

@@ -108,6 +108,7 @@ class Memory:
             request_id=result.request_id,
             enhanced_prompt=body.get("enhanced_prompt"),
             translated_prompt=body.get("translated_prompt"),
+            ab_arm=result.request.ab_arm,
             parameters=body["parameters"],
             timings_ms=result.timings_ms,
             response=body,
