@@ -8,6 +8,7 @@ Hierarchy::
     ├── Unauthorized                  401 Unauthorized
     ├── Forbidden                     403 Forbidden
     ├── NotFound                      404 NotFound
+    ├── IdempotencyConflict           409 IdempotencyConflict (+ Retry-After while running)
     ├── PayloadTooLarge               413 PayloadTooLarge
     ├── ContentFiltered               422 ContentFiltered
     ├── Throttled                     429 Throttled (+ Retry-After)
@@ -100,6 +101,13 @@ class NotFound(GenpicError):
 
     code = "NotFound"
     status = 404
+
+
+class IdempotencyConflict(GenpicError):
+    """The idempotency key was used with another body, or its first request still runs."""
+
+    code = "IdempotencyConflict"
+    status = 409
 
 
 class PayloadTooLarge(GenpicError):

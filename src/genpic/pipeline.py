@@ -6,17 +6,20 @@ Every entry point (Lambda handlers, CLI, HTTP app) parses its input, calls
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from genpic import backends
 from genpic.catalog import image_cost, text_cost
 from genpic.deadline import request_deadline
 from genpic.engines.base import ImageEngine, ImageJob
 from genpic.enhancers.base import Enhancement, PromptEnhancer, Translation
+from genpic.experiment import experiment_for
 from genpic.images import ImageInfo, normalize_output
 from genpic.inputs import InitImageLoader
 from genpic.language import detect_language
@@ -24,6 +27,11 @@ from genpic.logs import logger
 from genpic.request import GenerationRequest, parse_request
 from genpic.settings import Settings
 from genpic.storage.base import ImageStore, StoredImage
+
+if TYPE_CHECKING:
+    from genpic.cache.memory import Memory
+    from genpic.cache.results import CachedImage, CacheStatus
+    from genpic.records.base import RecordStore
 
 
 @dataclass
@@ -48,7 +56,8 @@ class GenerationResult:
 
     request: GenerationRequest
     request_id: str
-    data: bytes = field(repr=False)
+    #: Returns the image bytes: in hand after generating, read back from storage after a hit.
+    load: Callable[[], bytes] = field(repr=False)
     stored: StoredImage
     image: ImageInfo
     seed: int
@@ -58,6 +67,13 @@ class GenerationResult:
     timings_ms: dict[str, int]
     cost_usd: float
     translation: Translation | None = None
+    image_id: str | None = None
+    cache: CacheStatus | None = None
+
+    @cached_property
+    def data(self) -> bytes:
+        """The image bytes."""
+        return self.load()
 
     @property
     def prompt(self) -> str:
@@ -107,6 +123,12 @@ class GenerationResult:
             body["translation"] = _translation_body(self.translation)
         body["timings_ms"] = self.timings_ms
         body["cost_usd"] = self.cost_usd
+        if self.image_id is not None:
+            body["image_id"] = self.image_id
+        if self.cache is not None:
+            body["cache"] = self.cache
+        if request.ab_arm is not None:
+            body["ab_arm"] = request.ab_arm
         body["request_id"] = self.request_id
         return body
 
@@ -120,6 +142,8 @@ class Pipeline:
         The deployment's configuration.
     engine, enhancer, store, inputs
         Backends; by default the ones ``settings`` names, created on first use.
+    records
+        The records store: image records, result and enhancement caches, idempotency.
     """
 
     def __init__(
@@ -130,12 +154,27 @@ class Pipeline:
         enhancer: PromptEnhancer | None = None,
         store: ImageStore | None = None,
         inputs: InitImageLoader | None = None,
+        records: RecordStore | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine or backends.create_engine(settings)
         self.enhancer = enhancer if enhancer is not None else backends.create_enhancer(settings)
         self.store = store or backends.create_store(settings)
         self.inputs = inputs or InitImageLoader(self.store)
+        self.memory = self._memory(records) if records is not None else None
+        self.experiment = experiment_for(settings, records)
+
+    def _memory(self, records: RecordStore) -> Memory:
+        from genpic.cache.keys import Backends
+        from genpic.cache.memory import Memory
+
+        enhancer = self.enhancer
+        text = Backends(
+            engine=self.engine.name,
+            enhancer=enhancer.name if enhancer else "off",
+            text_model=enhancer.model if enhancer else None,
+        )
+        return Memory(records, self.store, self.settings, text)
 
     @classmethod
     def from_env(cls) -> Pipeline:
@@ -152,42 +191,23 @@ class Pipeline:
         )
 
     def run(self, request: GenerationRequest, request_id: str) -> GenerationResult:
-        """Generate and store the image ``request`` asks for."""
+        """Generate and store the image ``request`` asks for (or reuse a cached one)."""
         timings = Timings()
         with timings.stage("total"), request_deadline(self.settings.request_timeout_s):
             init_image = self.inputs.load(request)
-            with timings.stage("enhance"):
-                enhancement = self.enhance(request)
-            with timings.stage("translate"):
-                translation = self._translate(request, enhancement)
-            job = ImageJob(
-                prompt=translation.prompt if translation else enhancement.prompt,
-                model=request.model,
-                seed=request.seed,
-                output_format=request.output_format,
-                aspect_ratio=None if init_image else request.aspect_ratio,
-                negative_prompt=request.negative_prompt,
-                init_image=init_image,
-                strength=request.strength if init_image else None,
-            )
-            with timings.stage("generate"):
-                rendered = self.engine.render(job)
-                data, image = normalize_output(rendered.data, request.output_format)
-            with timings.stage("store"):
-                stored = self.store.save(
-                    request.model,
-                    data,
-                    image.extension,
-                    image.content_type,
-                    self._metadata(request, rendered.seed, request_id),
-                )
+            hit = self.memory.lookup(request, init_image) if self.memory else None
+            if hit is None:
+                made = self._generate(request, request_id, init_image, timings)
+        if hit is not None:
+            return self._reuse(request, request_id, *hit, timings)
+        data, image, rendered_seed, stored, enhancement, translation = made
         result = GenerationResult(
             request=request,
             request_id=request_id,
-            data=data,
+            load=lambda: data,
             stored=stored,
             image=image,
-            seed=rendered.seed,
+            seed=rendered_seed,
             engine=self.engine.name,
             preview=self.engine.preview,
             enhancement=enhancement,
@@ -195,19 +215,83 @@ class Pipeline:
             cost_usd=self._cost(request, enhancement, translation),
             translation=translation,
         )
+        if self.memory is not None:
+            image_id, cache = self.memory.remember(result, init_image)
+            result = dataclasses.replace(result, image_id=image_id, cache=cache)
         logger.info(
             "image generated",
             extra={
                 "request_id": request_id,
                 "key": stored.key,
                 "model": request.model,
-                "seed": rendered.seed,
+                "seed": rendered_seed,
                 "enhancement": enhancement.status,
                 "translation": translation.status if translation else "off",
                 "timings_ms": result.timings_ms,
             },
         )
         return result
+
+    def _generate(
+        self,
+        request: GenerationRequest,
+        request_id: str,
+        init_image: bytes | None,
+        timings: Timings,
+    ) -> tuple[bytes, ImageInfo, int, StoredImage, Enhancement, Translation | None]:
+        with timings.stage("enhance"):
+            enhancement = self.enhance(request)
+        with timings.stage("translate"):
+            translation = self._translate(request, enhancement)
+        job = ImageJob(
+            prompt=translation.prompt if translation else enhancement.prompt,
+            model=request.model,
+            seed=request.seed,
+            output_format=request.output_format,
+            aspect_ratio=None if init_image else request.aspect_ratio,
+            negative_prompt=request.negative_prompt,
+            init_image=init_image,
+            strength=request.strength if init_image else None,
+        )
+        with timings.stage("generate"):
+            rendered = self.engine.render(job)
+            data, image = normalize_output(rendered.data, request.output_format)
+        with timings.stage("store"):
+            stored = self.store.save(
+                request.model,
+                data,
+                image.extension,
+                image.content_type,
+                self._metadata(request, rendered.seed, request_id),
+            )
+        return data, image, rendered.seed, stored, enhancement, translation
+
+    def _reuse(
+        self,
+        request: GenerationRequest,
+        request_id: str,
+        cached: CachedImage,
+        stored: StoredImage,
+        timings: Timings,
+    ) -> GenerationResult:
+        """Answer from the result cache: the stored image, a fresh link, nothing paid."""
+        logger.info("cache hit", extra={"request_id": request_id, "image_id": cached.image_id})
+        return GenerationResult(
+            request=request,
+            request_id=request_id,
+            load=lambda: self.store.fetch(stored.key),
+            stored=stored,
+            image=cached.image,
+            seed=cached.seed,
+            engine=cached.engine,
+            preview=cached.preview,
+            enhancement=cached.enhancement,
+            timings_ms={k: timings.stages.get(k, 0) for k in _STAGES},
+            cost_usd=0.0,
+            translation=cached.translation,
+            image_id=cached.image_id,
+            cache="hit",
+        )
 
     def enhance(self, request: GenerationRequest) -> Enhancement:
         """Return the prompt ``request`` will be generated from (enhanced, or as given)."""
@@ -222,6 +306,8 @@ class Pipeline:
                 style=style,
                 reason="enhancement is disabled here (GENPIC_ENHANCER=off)",
             )
+        if self.memory is not None:
+            return self.memory.prompts.enhance(self.enhancer, request.prompt, style)
         return self.enhancer.enhance(request.prompt, style)
 
     def _translate(
@@ -237,6 +323,8 @@ class Pipeline:
         if self.enhancer is None:
             reason = "no text model here (GENPIC_ENHANCER=off)"
             return Translation(request.prompt, "unavailable", detected.language, reason=reason)
+        if self.memory is not None:
+            return self.memory.prompts.translate(self.enhancer, request.prompt, detected.language)
         return self.enhancer.translate(request.prompt, detected.language)
 
     def _metadata(self, request: GenerationRequest, seed: int, request_id: str) -> dict[str, str]:
@@ -283,6 +371,8 @@ def enhancement_body(enhancement: Enhancement) -> dict[str, Any]:
         body["model"] = enhancement.model
     if enhancement.reason:
         body["reason"] = enhancement.reason
+    if enhancement.cached:
+        body["cached"] = True
     return body
 
 
@@ -295,4 +385,6 @@ def _translation_body(translation: Translation) -> dict[str, Any]:
         body["model"] = translation.model
     if translation.reason:
         body["reason"] = translation.reason
+    if translation.cached:
+        body["cached"] = True
     return body

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictStr
 
 from genpic.catalog import (
     DEFAULT_IMAGE_MODEL,
@@ -26,6 +26,7 @@ from genpic.vocabulary import (
     ENHANCEMENT_STYLES,
     FORMAT_ALIASES,
     OUTPUT_FORMATS,
+    AbArm,
     AspectRatio,
     EnhancementStyle,
     OutputFormat,
@@ -38,6 +39,9 @@ _S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])/(?P<k
 _CASE_FREE_FIELDS = ("output_format", "enhancement_style")
 # The most images one request may ask for (``n``); each is a paid model call.
 MAX_N = 4
+MAX_IDEMPOTENCY_KEY = 128
+MAX_USER = 128
+_PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
 # Booleans are ints to Python; a seed or strength of `true` is a client bug.
 _NotBool = pydantic.BeforeValidator(lambda v: _reject_bool(v))
 
@@ -78,6 +82,16 @@ class GenerationRequest(BaseModel):
     styles: Annotated[tuple[EnhancementStyle, ...], Field(min_length=1)] | None = None
     n: Annotated[int, _NotBool, Field(ge=1, le=MAX_N)] = 1
     translate: StrictBool | None = None
+    # False: neither look up nor fill the result cache for this request.
+    cache: StrictBool = True
+    # The same as the Idempotency-Key header (see ``idempotency_key_error``).
+    idempotency_key: StrictStr | None = None
+    # Who asks (OpenAI's name for it): keeps them in one A/B arm (genpic.experiment).
+    user: Annotated[StrictStr, Field(min_length=1, max_length=MAX_USER)] | None = None
+    # Server-side, never sent: whether enhance_prompt is the entry point's default, and the
+    # A/B arm that then decided it. Private, so neither is in the schema or a fingerprint.
+    _enhance_defaulted: bool = PrivateAttr(default=False)
+    _ab_arm: AbArm | None = PrivateAttr(default=None)
 
     @pydantic.model_validator(mode="before")
     @classmethod
@@ -133,6 +147,14 @@ class GenerationRequest(BaseModel):
             raise ValueError("must be a base64-encoded JPEG, PNG or WebP image") from None
         return payload
 
+    @pydantic.field_validator("idempotency_key")
+    @classmethod
+    def _idempotency_key(cls, value: str) -> str:
+        problem = idempotency_key_error(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @pydantic.model_validator(mode="after")
     def _one_init_image(self) -> GenerationRequest:
         if self.init_image_s3 is not None and self.init_image is not None:
@@ -144,12 +166,40 @@ class GenerationRequest(BaseModel):
         """Whether the request transforms an input image."""
         return self.init_image_s3 is not None or self.init_image is not None
 
+    @property
+    def enhance_defaulted(self) -> bool:
+        """Whether ``enhance_prompt`` was not sent, so the entry point's default applies."""
+        return self._enhance_defaulted
+
+    @property
+    def ab_arm(self) -> AbArm | None:
+        """The A/B arm that decided ``enhance_prompt``, when the experiment did."""
+        return self._ab_arm
+
+    def with_arm(self, arm: AbArm) -> GenerationRequest:
+        """Return this request in A/B ``arm``: enhanced or not as the arm says."""
+        copy = self.model_copy(update={"enhance_prompt": arm == "enhanced"})
+        copy._ab_arm = arm
+        return copy
+
     def init_image_location(self) -> tuple[str, str]:
         """Return ``(bucket, key)`` of ``init_image_s3``."""
         match = _S3_URI.match(self.init_image_s3 or "")
         if match is None:
             raise ValidationError("init_image_s3 is not set", field="init_image_s3")
         return match["bucket"], match["key"]
+
+
+def idempotency_key_error(key: str) -> str | None:
+    """Say what is wrong with an idempotency key, or None when it is usable.
+
+    Printable ASCII (space to ``~``) only, so the same key fits an HTTP header.
+    """
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+        return f"must be 1 to {MAX_IDEMPOTENCY_KEY} characters; this one has {len(key)}"
+    if not _PRINTABLE.match(key):
+        return "must be printable ASCII characters (space to ~)"
+    return None
 
 
 def parse_json_body(body: str) -> Any:
@@ -188,12 +238,13 @@ def parse_request(
             payload, context={"allowed_models": tuple(allowed_models)}
         )
     except pydantic.ValidationError as exc:
-        raise _as_validation_error(exc) from None
+        raise as_validation_error(exc, GenerationRequest) from None
     problems = _beyond_model_limits(request)
     if problems:
         raise _validation_error(problems)
     if request.enhance_prompt is None:
         request = request.model_copy(update={"enhance_prompt": enhance_default})
+        request._enhance_defaulted = True
     problems = _variant_rules(request)
     if problems:
         raise _validation_error(problems)
@@ -251,11 +302,12 @@ def _detail(field: str, message: str) -> dict[str, str]:
     return {"field": field, "message": message}
 
 
-def _as_validation_error(exc: pydantic.ValidationError) -> ValidationError:
+def as_validation_error(exc: pydantic.ValidationError, model: type[BaseModel]) -> ValidationError:
+    """Turn pydantic's errors on ``model`` into one ``ValidationError`` naming each field."""
     details = []
     for error in exc.errors(include_url=False, include_input=False):
         field = ".".join(str(part) for part in error["loc"]) or "body"
-        details.append(_detail(field, _describe(error)))
+        details.append(_detail(field, _describe(error, model)))
     return _validation_error(details)
 
 
@@ -266,10 +318,10 @@ def _validation_error(details: list[dict[str, str]]) -> ValidationError:
     )
 
 
-def _describe(error: Any) -> str:
+def _describe(error: Any, model: type[BaseModel]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        allowed = ", ".join(GenerationRequest.model_fields)
+        allowed = ", ".join(model.model_fields)
         return f"unknown field; allowed fields are {allowed}"
     if kind == "missing":
         return "this field is required"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ API_KEY = "GENPIC_API_KEY"
 RECORDS = "GENPIC_RECORDS"
 TABLE = "GENPIC_TABLE"
 CACHE_TTL_DAYS = "GENPIC_CACHE_TTL_DAYS"
+AB_ENHANCE_SHARE = "GENPIC_AB_ENHANCE_SHARE"
 
 DEFAULT_REGION = "us-west-2"
 N = TypeVar("N", int, float)
@@ -71,6 +73,8 @@ class Settings:
     records: str = "sqlite"
     table: str | None = None
     cache_ttl_days: float = 30.0
+    # The A/B experiment: the share of undecided enhancing requests enhanced (None: no experiment).
+    ab_enhance_share: float | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -103,6 +107,7 @@ class Settings:
             records=_choice(env, RECORDS, "dynamodb" if on_lambda else "sqlite"),
             table=env.get(TABLE) or None,
             cache_ttl_days=_number(env, CACHE_TTL_DAYS, float, 30.0),
+            ab_enhance_share=_share(env, AB_ENHANCE_SHARE),
         )
 
 
@@ -131,6 +136,21 @@ def _number(env: Mapping[str, str], name: str, kind: type[N], default: N) -> N:
         raise problem from None
     if value <= 0:
         raise problem
+    return value
+
+
+def _share(env: Mapping[str, str], name: str) -> float | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:
+        raise ConfigurationError(
+            f"{name}={env[name]!r} must be a number from 0 to 1 (the share of requests enhanced)."
+        )
     return value
 
 

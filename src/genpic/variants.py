@@ -62,7 +62,9 @@ class Variants:
 
 
 def generate(pipeline: Pipeline, request: GenerationRequest, request_id: str) -> Variants:
-    """Make every image ``request`` asks for; raise the first error only if all fail."""
+    """Make every image ``request`` asks for (in its A/B arm); raise the first error if all fail."""
+    if pipeline.experiment is not None:
+        request = pipeline.experiment.assign(request)
     singles = expand(request)
     outcomes = run_all(pipeline, singles, request_id)
     raise_if_all_failed(outcomes)

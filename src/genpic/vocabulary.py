@@ -12,11 +12,14 @@ AspectRatio = Literal["1:1", "16:9", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16",
 OutputFormat = Literal["jpeg", "png", "webp"]
 EnhancementStyle = Literal["default", "photorealistic", "artistic", "cinematic", "anime", "minimal"]
 TranslateMode = Literal["auto", "on", "off"]
+# The A/B experiment's arms (GENPIC_AB_ENHANCE_SHARE): enhanced prompt or the prompt as given.
+AbArm = Literal["enhanced", "plain"]
 
 ASPECT_RATIOS: tuple[AspectRatio, ...] = get_args(AspectRatio)
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
 ENHANCEMENT_STYLES: tuple[EnhancementStyle, ...] = get_args(EnhancementStyle)
 TRANSLATE_MODES: tuple[TranslateMode, ...] = get_args(TranslateMode)
+AB_ARMS: tuple[AbArm, ...] = get_args(AbArm)
 
 CONTENT_TYPES: dict[OutputFormat, str] = {
     "jpeg": "image/jpeg",

@@ -63,6 +63,7 @@ UNSET_ON_PURPOSE = {
     "GENPIC_CORS_ORIGINS": "API Gateway answers CORS (the CorsOrigins parameter) before the app",
     "GENPIC_API_KEY": "API Gateway authorises callers (the AuthType parameter)",
     "GENPIC_REQUEST_TIMEOUT": "the default (28 s) ends a request inside the 29 s function timeout",
+    "GENPIC_AB_ENHANCE_SHARE": "no A/B experiment runs until a deployer starts one",
     "AWS_ENDPOINT_URL": "boto3's own override, for tests and LocalStack; AWS's endpoints on Lambda",
     "GENPIC_RECORDS": "dynamodb is the default on Lambda",
     "GENPIC_CACHE_TTL_DAYS": "the default (30 days) matches OutputRetentionDays' default",

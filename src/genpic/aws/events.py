@@ -36,6 +36,16 @@ def payload_from_event(event: Any) -> Any:
     return parse_json_body(body)
 
 
+def header_from_event(event: Any, name: str) -> str | None:
+    """Return the HTTP header ``name`` of an API Gateway event (any case), or None."""
+    headers = event.get("headers") if isinstance(event, dict) else None
+    if not isinstance(headers, dict):
+        return None
+    wanted = name.lower()
+    value = next((v for k, v in headers.items() if str(k).lower() == wanted), None)
+    return value if isinstance(value, str) else None
+
+
 def _base64_text(body: str) -> str:
     try:
         return base64.b64decode(body, validate=True).decode("utf-8")

@@ -11,17 +11,19 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from genpic import variants
-from genpic.aws.events import payload_from_event
+from genpic import idempotency, variants
+from genpic.aws.events import header_from_event, payload_from_event
 from genpic.aws.snapstart import prime
 from genpic.aws.telemetry import metrics, record_failure, record_success
-from genpic.errors import as_public_error
+from genpic.cache.results import cache_header
+from genpic.idempotency import Answer
 from genpic.logs import logger
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
     from genpic.pipeline import Pipeline
+    from genpic.request import GenerationRequest
 
 _pipeline: Pipeline | None = None
 _api: Any = None
@@ -48,18 +50,34 @@ def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]
     try:
         pipeline = _shared_pipeline()
         request = pipeline.parse(payload_from_event(event), enhance_default=enhance_default)
+        header_key = header_from_event(event, idempotency.HEADER)
+        answer = idempotency.guarded(
+            pipeline,
+            "generate",
+            request,
+            header_key,
+            lambda: _generate(pipeline, request, request_id),
+        )
+    except Exception as exc:
+        answer = _failure(exc, request_id)
+    headers = {**(answer.headers or {}), **cache_header(answer.body)}
+    return _response(answer.status, answer.body, request_id, headers)
+
+
+def _generate(pipeline: Pipeline, request: GenerationRequest, request_id: str) -> Answer:
+    try:
         made = variants.generate(pipeline, request, request_id)
     except Exception as exc:
-        error = as_public_error(exc)
-        if error.status >= 500:
-            logger.exception("request failed", extra={"error": error.code})
-        else:
-            logger.warning("request refused", extra={"error": error.code, "reason": error.message})
-        record_failure(error.code)
-        return _response(error.status, error.to_body(request_id), request_id, error.headers())
+        return _failure(exc, request_id)
     for result in made.results:
         record_success(result)
-    return _response(200, made.to_body(), request_id)
+    return Answer(200, made.to_body())
+
+
+def _failure(exc: Exception, request_id: str) -> Answer:
+    answer = Answer.failure(exc, request_id)
+    record_failure(answer.body["error"])
+    return answer
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from genpic.cli.generate import generate
 from genpic.cli.main import app
+from genpic.cli.stats import stats
 from genpic.http.serve import serve
 
 app.command()(generate)
 app.command()(serve)
+app.command()(stats)
 
 __all__ = ["app"]

@@ -50,6 +50,8 @@ class Enhancement:
     reason: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0
+    #: Reused from the enhancement cache: no model call, no tokens.
+    cached: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Translation:
     reason: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0
+    #: Reused from the enhancement cache: no model call, no tokens.
+    cached: bool = False
 
 
 class PromptEnhancer(ABC):

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from genpic import __version__
 from genpic.errors import NotFound
-from genpic.http import core, errors, images, openai_compat
+from genpic.http import core, errors, images, openai_compat, records
 from genpic.http.context import Genpic
 from genpic.http.errors import REQUEST_ID_HEADER
 from genpic.http.middleware import GateMiddleware, RequestIdMiddleware
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     app = FastAPI(title="genpic", version=__version__, description=DESCRIPTION)
     app.state.genpic = Genpic(settings, pipeline)
     errors.install(app)
-    for module in (core, images, openai_compat):
+    for module in (core, images, records, openai_compat):
         app.include_router(module.router)
     _page(app)
     # Starlette runs the last added outermost: request id, then CORS, then the gate.

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from genpic import __version__, variants
+from genpic import __version__, idempotency, variants
+from genpic.cache.results import cache_header
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
 from genpic.http.schemas import (
@@ -18,6 +20,7 @@ from genpic.http.schemas import (
     error_responses,
     json_body,
 )
+from genpic.idempotency import Answer
 from genpic.pipeline import Timings, enhancement_body
 from genpic.request import GenerationRequest, parse_json_body
 
@@ -46,7 +49,7 @@ def health(app: App) -> dict[str, str]:
     responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
     openapi_extra=json_body(),
 )
-async def generate(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
+async def generate(request: Request, app: App, rid: RequestId) -> JSONResponse:
     """Generate: no enhancement unless the body says ``"enhance_prompt": true``."""
     return await _generate(request, app, rid, enhance_default=False)
 
@@ -58,7 +61,7 @@ async def generate(request: Request, app: App, rid: RequestId) -> dict[str, Any]
     responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
     openapi_extra=json_body(),
 )
-async def generate_enhanced(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
+async def generate_enhanced(request: Request, app: App, rid: RequestId) -> JSONResponse:
     """Enhance the prompt, then generate, unless the body says ``"enhance_prompt": false``."""
     return await _generate(request, app, rid, enhance_default=True)
 
@@ -126,7 +129,19 @@ async def parse(request: Request, app: Genpic, *, enhance_default: bool) -> Gene
 
 async def _generate(
     request: Request, app: Genpic, rid: str, *, enhance_default: bool
-) -> dict[str, Any]:
+) -> JSONResponse:
     parsed = await parse(request, app, enhance_default=enhance_default)
-    made = await run_in_threadpool(variants.generate, app.pipeline, parsed, rid)
-    return local_urls(made.to_body(), request)
+
+    def answer() -> Answer:
+        try:
+            made = variants.generate(app.pipeline, parsed, rid)
+        except Exception as exc:
+            return Answer.failure(exc, rid)
+        return Answer(200, local_urls(made.to_body(), request))
+
+    header_key = request.headers.get(idempotency.HEADER)
+    done = await run_in_threadpool(
+        idempotency.guarded, app.pipeline, "generate", parsed, header_key, answer
+    )
+    headers = {**(done.headers or {}), **cache_header(done.body)}
+    return JSONResponse(done.body, status_code=done.status, headers=headers)

@@ -84,4 +84,4 @@ def json_body(model: type[BaseModel] = GenerationRequest) -> dict[str, Any]:
 
 
 # What any generating route can answer besides 200 (the contract's error table).
-GENERATION_ERRORS = error_responses(400, 401, 403, 413, 422, 429, 500, 502, 504)
+GENERATION_ERRORS = error_responses(400, 401, 403, 409, 413, 422, 429, 500, 502, 504)

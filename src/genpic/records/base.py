@@ -337,6 +337,8 @@ def should_remember(status: int) -> bool:
 def image_counts(record: ImageRecord) -> dict[str, float]:
     """Return the counter additions one new image makes (``put_image`` applies them)."""
     counts = {IMAGES: 1.0, COST_USD: record.cost_usd}
+    if record.response.get("enhancement", {}).get("status") == "fallback":
+        counts[ENHANCEMENT_FALLBACKS] = 1.0
     if record.ab_arm:
         counts[arm_counter(record.ab_arm, ARM_IMAGES)] = 1.0
         counts[arm_counter(record.ab_arm, ARM_COST_USD)] = record.cost_usd

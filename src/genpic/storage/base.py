@@ -50,6 +50,18 @@ class ImageStore(ABC):
         """Write ``data`` at ``key`` unless it exists (then raise ``ObjectExists``)."""
 
     @abstractmethod
+    def find(self, key: str) -> StoredImage | None:
+        """Return the stored output ``key`` with a fresh URL, or None if it is gone.
+
+        Outputs may expire (an S3 lifecycle rule, a cleaned data directory), so a
+        record of an image is no proof that it can still be fetched.
+        """
+
+    @abstractmethod
+    def fetch(self, key: str) -> bytes:
+        """Return the bytes of the stored output ``key`` (``NotFound`` if it is gone)."""
+
+    @abstractmethod
     def get_input(self, bucket: str, key: str, max_bytes: int) -> bytes:
         """Return input ``bucket``/``key`` (bucket already checked): ``max_bytes + 1`` at most.
 

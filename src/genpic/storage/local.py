@@ -55,6 +55,24 @@ class LocalStore(ImageStore):
                 f"Could not write {path} ({exc.strerror}). Check that GENPIC_DATA_DIR "
                 "points to a writable directory."
             ) from exc
+        return self._stored(key, path)
+
+    def find(self, key: str) -> StoredImage | None:
+        """Return the output ``key`` if its file and sidecar are still there, else None."""
+        path = self.path_for(key)
+        if not path.is_file() or not path.with_name(path.name + ".json").is_file():
+            return None
+        return self._stored(key, path)
+
+    def fetch(self, key: str) -> bytes:
+        """Read the output ``key``."""
+        path, _ = self.read(key)
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise StorageError(f"Could not read {path} ({exc.strerror}).") from exc
+
+    def _stored(self, key: str, path: Path) -> StoredImage:
         url = f"{self._public_url}/images/{key}" if self._public_url else path.as_uri()
         return StoredImage(key=key, uri=path.as_uri(), url=url, bucket=None)
 

@@ -1,0 +1,96 @@
+"""Routes over the records store: the image list, feedback, and the stats report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from genpic.errors import NotFound, ValidationError
+from genpic.feedback import FeedbackRequest, parse_feedback, record_feedback
+from genpic.http.context import Genpic, genpic, local_urls
+from genpic.http.schemas import error_responses, json_body
+from genpic.records.base import ImagePage
+from genpic.report import stats_body
+from genpic.request import parse_json_body
+from genpic.settings import RECORDS
+
+if TYPE_CHECKING:
+    from genpic.records.base import ImageRecord, RecordStore
+    from genpic.storage.base import ImageStore
+
+router = APIRouter(tags=["records"])
+App = Annotated[Genpic, Depends(genpic)]
+DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+
+
+@router.get("/images", responses=error_responses(400, 401, 404, 500, 502))
+async def list_images(
+    request: Request, app: App, limit: str | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    """Recent images, newest first: ``{"images": [success body, …], "cursor"}``.
+
+    ``limit`` is 1 to 100 (20 by default); pass the answer's ``cursor`` to get the
+    next page (null: no more). Each body has a fresh ``url`` (null if the image is
+    gone from storage) and its ``created_at`` (epoch seconds).
+    """
+    count = _limit(limit)
+    records = await run_in_threadpool(_records, app)
+    page = await run_in_threadpool(records.list_images, count, cursor or None)
+    bodies = await run_in_threadpool(_bodies, page, app.pipeline.store)
+    return {"images": [local_urls(body, request) for body in bodies], "cursor": page.cursor}
+
+
+@router.post(
+    "/feedback",
+    status_code=204,
+    response_class=Response,
+    responses=error_responses(400, 401, 404, 413, 500, 502),
+    openapi_extra=json_body(FeedbackRequest),
+)
+async def feedback(request: Request, app: App) -> Response:
+    """Rate an image: ``{"image_id", "rating": 1-5}`` or ``{"image_id", "preferred": true}``."""
+    text = (await request.body()).decode("utf-8", "replace")
+    parsed = parse_feedback(parse_json_body(text))
+    records = await run_in_threadpool(_records, app)
+    await run_in_threadpool(record_feedback, records, parsed)
+    return Response(status_code=204)
+
+
+@router.get("/stats", responses=error_responses(401, 404, 500, 502))
+async def stats(app: App) -> dict[str, Any]:
+    """Images, cost, cache hits, enhancement fallbacks, and the A/B arms compared."""
+    records = await run_in_threadpool(_records, app)
+    totals = await run_in_threadpool(records.stats)
+    return stats_body(totals, app.settings.ab_enhance_share)
+
+
+def _records(app: Genpic) -> RecordStore:
+    memory = app.pipeline.memory
+    if memory is None:
+        raise NotFound(f"This server keeps no records; set {RECORDS} to sqlite or dynamodb.")
+    return memory.records
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ValidationError(f"limit must be a whole number from 1 to {MAX_LIMIT}.", field="limit")
+    return int(raw)
+
+
+def _bodies(page: ImagePage, store: ImageStore) -> list[dict[str, Any]]:
+    return [_body(record, store) for record in page.images]
+
+
+def _body(record: ImageRecord, store: ImageStore) -> dict[str, Any]:
+    """The image's first success body with a link that works now."""
+    found = store.find(record.key)
+    return {
+        **record.response,
+        "image_id": record.image_id,
+        "url": found.url if found else None,
+        "created_at": record.created_at,
+    }
