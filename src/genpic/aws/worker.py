@@ -9,7 +9,8 @@ the others are deleted. Per record, by what the runner says:
 - ``retry`` (throttled, upstream failure): make the message visible again after
   the backoff (ChangeMessageVisibility) and report it failed; its receive count
   grows, and on the ``GENPIC_JOB_MAX_RECEIVES``-th receive the runner fails the
-  job with the reason before SQS moves the message to the dead-letter queue;
+  job with the reason (``gave_up``): the message is reported failed once more,
+  visible at once, and SQS moves it to the dead-letter queue on its next receive;
 - ``defer`` (the next model-call slot is further than the worker waits): send a
   fresh delayed message and delete this one, so waiting for the quota never
   counts towards the dead-letter queue;
@@ -50,7 +51,11 @@ class Worker:
         self.queue = JobsQueue(settings)
         self.runner: Runner = create_runner(settings, pipeline, create_store(settings), queued=True)
         self.max_receives = settings.job_max_receives
-        self._processor = BatchProcessor(event_type=EventType.SQS)
+        # A batch whose every job is throttled is an answer, not a crash: report each item, so
+        # the event source keeps the visibility each was given instead of retrying at once.
+        self._processor = BatchProcessor(
+            event_type=EventType.SQS, raise_on_entire_batch_failure=False
+        )
 
     def handle(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         """Process an SQS event; return the partial batch failures."""
@@ -70,8 +75,10 @@ class Worker:
         )
         if outcome.kind == "missing":
             raise LookupError(f"no job {job_id}: a message for a job that was never stored")
-        if outcome.kind == "retry":
+        if outcome.kind in ("retry", "gave_up"):
             self.queue.delay(record.receipt_handle, outcome.delay_s)
-            raise TryAgain(f"job {job_id} retries in {outcome.delay_s:.1f} s")
+            raise TryAgain(
+                f"job {job_id}: {outcome.kind} (message visible in {outcome.delay_s:.0f} s)"
+            )
         if outcome.kind == "defer":
             self.queue.send_later(job_id, outcome.delay_s)

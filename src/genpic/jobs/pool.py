@@ -19,6 +19,9 @@ from collections.abc import Sequence
 from genpic.jobs.runner import Runner
 from genpic.logs import logger
 
+#: How long a stop waits for the jobs in flight (those it leaves are resumed at the next start).
+STOP_TIMEOUT_S = 5.0
+
 
 class JobPool:
     """Threads that run due jobs from a schedule of ``(when, job_id)``.
@@ -60,13 +63,13 @@ class JobPool:
         for thread in self._threads:
             thread.start()
 
-    def stop(self, timeout_s: float = 5.0) -> None:
-        """Stop taking jobs; wait up to ``timeout_s`` for those in flight."""
+    def stop(self, timeout_s: float | None = None) -> None:
+        """Stop taking jobs; wait up to ``timeout_s`` (``STOP_TIMEOUT_S``) for those in flight."""
         with self._wake:
             self._stopping = True
             self._due.clear()
             self._wake.notify_all()
-        end = time.monotonic() + timeout_s
+        end = time.monotonic() + (STOP_TIMEOUT_S if timeout_s is None else timeout_s)
         for thread in self._threads:
             thread.join(max(end - time.monotonic(), 0.0))
         self._threads = []

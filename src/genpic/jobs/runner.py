@@ -48,10 +48,11 @@ class Outcome:
     transiently, try again in ``delay_s``; ``defer``: the next model-call slot is
     ``delay_s`` away (not a failure: the quota delays, never fails); ``held``:
     another worker holds a live claim on it, which ends in ``delay_s``;
+    ``gave_up``: it failed transiently once too often and is now failed for good;
     ``missing``: no such job.
     """
 
-    kind: Literal["done", "retry", "defer", "held", "missing"]
+    kind: Literal["done", "retry", "defer", "held", "gave_up", "missing"]
     delay_s: float = 0.0
     job: Job | None = None
 
@@ -81,7 +82,7 @@ class Runner:
         lease_s: float,
         max_attempts: int,
         max_wait_s: float,
-        backoff_s: float = 2.0,
+        backoff_s: float,
     ) -> None:
         self.store = store
         self.pipeline = pipeline
@@ -116,8 +117,9 @@ class Runner:
         transient = not should_remember(error.status)
         if transient and not last_chance and job.attempts < self.max_attempts:
             self.store.requeue(job.job_id, job.attempts)
+            # Jitter spreads retries that failed together, so they do not return together.
             delay = min(MAX_BACKOFF_S, self.backoff_s * 2 ** (job.attempts - 1))
-            delay = max(delay * random.uniform(0.5, 1.0), float(error.retry_after or 0) / 4)
+            delay *= random.uniform(0.5, 1.0)
             logger.warning(
                 "job will be retried",
                 extra={"job_id": job.job_id, "error": error.code, "delay_s": round(delay, 2)},
@@ -127,13 +129,14 @@ class Runner:
         if transient:
             body["message"] = f"{error.message} (gave up after {job.attempts} attempts)"
         logger.warning("job failed", extra={"job_id": job.job_id, "error": error.code})
-        return self._end(self.store.finish(job.job_id, job.attempts, error=body))
+        finished = self.store.finish(job.job_id, job.attempts, error=body)
+        return self._end(finished, "gave_up" if transient else "done")
 
-    def _end(self, job: Job | None) -> Outcome:
+    def _end(self, job: Job | None, kind: Literal["done", "gave_up"] = "done") -> Outcome:
         # None: our claim was taken over meanwhile (our lease ran out); the holder reports.
         if job is not None and job.webhook_url:
             self.notify(job)
-        return Outcome("done", job=job)
+        return Outcome(kind, job=job)
 
     def notify(self, job: Job) -> None:
         """POST the finished ``job`` to its webhook and record how that went."""

@@ -30,6 +30,10 @@ LEASE_MARGIN_S = 30.0
 QUEUE_MAX_WAIT_S = 5.0
 #: The embedded pool's threads may sleep longer: nothing bills them.
 POOL_MAX_WAIT_S = 60.0
+#: The embedded pool's threads: jobs in flight at once.
+POOL_WORKERS = 4
+#: The first retry's delay after a transient failure; each further one doubles it.
+BACKOFF_S = 2.0
 
 
 class Dispatcher(Protocol):
@@ -70,6 +74,7 @@ def create_runner(
         lease_s=settings.request_timeout_s + LEASE_MARGIN_S,
         max_attempts=settings.job_max_receives,
         max_wait_s=QUEUE_MAX_WAIT_S if queued else POOL_MAX_WAIT_S,
+        backoff_s=BACKOFF_S,
     )
 
 
@@ -106,7 +111,7 @@ class Jobs:
                 from genpic.jobs.pool import JobPool
 
                 runner = create_runner(settings, pipeline, self.store, queued=False)
-                dispatcher = self.pool = JobPool(runner)
+                dispatcher = self.pool = JobPool(runner, workers=POOL_WORKERS)
         self.dispatcher = dispatcher
 
     def submit(self, payload: Any) -> Job:
