@@ -11,6 +11,7 @@ from genpic.records.base import (
     IdempotencyState,
     ImageRecord,
     RecordStore,
+    encode_cursor,
     new_id,
 )
 from tests.records.conftest import START, FakeClock
@@ -58,6 +59,8 @@ def test_listing_is_newest_first_and_the_cursor_walks_every_image_once(
     records: RecordStore,
 ) -> None:
     stored = [image(START + second) for second in (5, 1, 3, 2, 4)]
+    # Whole-second times (an int) end the first page: the cursor must still round-trip.
+    stored[3] = ImageRecord(**{**stored[3].__dict__, "created_at": int(START) + 2})
     same_time = image(START + 3)  # a tie on created_at still pages deterministically
     for record in [*stored, same_time]:
         records.put_image(record)
@@ -65,7 +68,7 @@ def test_listing_is_newest_first_and_the_cursor_walks_every_image_once(
     cursor = None
     pages = 0
     while True:
-        page = records.list_images(limit=4, cursor=cursor)
+        page = records.list_images(limit=5, cursor=cursor)
         seen += page.images
         pages += 1
         if page.cursor is None:
@@ -83,9 +86,10 @@ def test_an_empty_store_lists_nothing(records: RecordStore) -> None:
     assert (page.images, page.cursor) == ([], None)
 
 
-def test_a_forged_cursor_is_a_validation_error_on_cursor(records: RecordStore) -> None:
+@pytest.mark.parametrize("cursor", ["not-a-cursor!", encode_cursor({"t": "x", "pk": 1})])
+def test_a_forged_cursor_is_a_validation_error_on_cursor(records: RecordStore, cursor: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        records.list_images(cursor="not-a-cursor!")
+        records.list_images(cursor=cursor)
     assert caught.value.field == "cursor"
 
 

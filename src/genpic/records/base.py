@@ -373,14 +373,22 @@ def encode_cursor(position: Mapping[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> dict[str, Any]:
-    """Return the position ``encode_cursor`` encoded; anything else is a ValidationError."""
+def decode_cursor(cursor: str, fields: Mapping[str, type]) -> dict[str, Any]:
+    """Return the position ``encode_cursor`` encoded, checking it has ``fields`` (name: type).
+
+    Raises
+    ------
+    ValidationError
+        Anything else (field ``cursor``): a forged cursor is the caller's mistake, not a 5xx.
+    """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         position = json.loads(raw)
     except (binascii.Error, ValueError):
         position = None
-    if not isinstance(position, dict):
+    if not isinstance(position, dict) or not all(
+        isinstance(position.get(name), kind) for name, kind in fields.items()
+    ):
         raise ValidationError(
             "cursor is not one this server handed out; start again without it.", field="cursor"
         )

@@ -98,9 +98,9 @@ class DynamoRecords(RecordStore):
             "Limit": limit + 1,
         }
         if cursor:
-            position = decode_cursor(cursor)
+            position = decode_cursor(cursor, dict.fromkeys((PK, SK, RECENT_PK, RECENT_SK), str))
             query["ExclusiveStartKey"] = {
-                name: {"S": str(position.get(name, ""))} for name in (PK, SK, RECENT_PK, RECENT_SK)
+                name: {"S": position[name]} for name in (PK, SK, RECENT_PK, RECENT_SK)
             }
         client = self.table.client()
         with self.table.errors():

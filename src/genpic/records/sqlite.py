@@ -87,7 +87,11 @@ class SqliteRecords(RecordStore):
 
     def list_images(self, limit: int = 20, cursor: str | None = None) -> ImagePage:
         """Return up to ``limit`` records, newest first, after ``cursor``."""
-        after = decode_cursor(cursor) if cursor else {"t": float("inf"), "id": ""}
+        after = (
+            decode_cursor(cursor, {"t": float, "id": str})
+            if cursor
+            else {"t": float("inf"), "id": ""}
+        )
         with self.database.read() as db:
             rows = db.execute(
                 "SELECT record FROM images WHERE created_at < :t OR "
@@ -99,7 +103,8 @@ class SqliteRecords(RecordStore):
         more = len(rows) > limit and images
         last = images[-1] if more else None
         return ImagePage(
-            images, encode_cursor({"t": last.created_at, "id": last.image_id}) if last else None
+            images,
+            encode_cursor({"t": float(last.created_at), "id": last.image_id}) if last else None,
         )
 
     def cache_get(self, key: str) -> str | None:
