@@ -6,9 +6,9 @@ PIP := $(PYTHON) -m pip --disable-pip-version-check
 ARCH ?= aarch64
 PLATFORM := --platform manylinux2014_$(ARCH) --python-version 3.13 --implementation cp --only-binary=:all:
 
-.PHONY: build-GenerateFunction build-EnhanceFunction build-ApiFunction bundle lock
+.PHONY: build-GenerateFunction build-EnhanceFunction build-ApiFunction build-WorkerFunction bundle lock
 
-build-GenerateFunction build-EnhanceFunction build-ApiFunction:
+build-GenerateFunction build-EnhanceFunction build-ApiFunction build-WorkerFunction:
 	$(MAKE) --no-print-directory bundle BUNDLE="$(ARTIFACTS_DIR)"
 
 # A clean folder each time: `pip install --target` into an existing one keeps what is there.

@@ -53,7 +53,8 @@ def measure(handler: str, on_lambda: bool, runs: int) -> list[dict[str, float]] 
             }
             if on_lambda:
                 env |= {"AWS_LAMBDA_FUNCTION_NAME": f"bench-{handler}", "GENPIC_ENGINE": "preview",
-                        "GENPIC_ENHANCER": "template", "GENPIC_STORAGE": "local"}  # fmt: skip
+                        "GENPIC_ENHANCER": "template", "GENPIC_STORAGE": "local",
+                        "GENPIC_RECORDS": "sqlite"}  # fmt: skip
             out = subprocess.run(
                 [sys.executable, "-c", _PROBE, handler, EVENTS[handler]],
                 env=env, capture_output=True, text=True, check=True,

@@ -143,7 +143,8 @@ class Pipeline:
     engine, enhancer, store, inputs
         Backends; by default the ones ``settings`` names, created on first use.
     records
-        The records store: image records, result and enhancement caches, idempotency.
+        The records store (image records, result and enhancement caches, idempotency,
+        the A/B experiment); by default the one ``settings`` names.
     """
 
     def __init__(
@@ -161,7 +162,9 @@ class Pipeline:
         self.enhancer = enhancer if enhancer is not None else backends.create_enhancer(settings)
         self.store = store or backends.create_store(settings)
         self.inputs = inputs or InitImageLoader(self.store)
-        self.memory = self._memory(records) if records is not None else None
+        records = records if records is not None else backends.create_records(settings)
+        self.records = records
+        self.memory = self._memory(records)
         self.experiment = experiment_for(settings, records)
 
     def _memory(self, records: RecordStore) -> Memory:

@@ -39,6 +39,11 @@ RECORDS = "GENPIC_RECORDS"
 TABLE = "GENPIC_TABLE"
 CACHE_TTL_DAYS = "GENPIC_CACHE_TTL_DAYS"
 AB_ENHANCE_SHARE = "GENPIC_AB_ENHANCE_SHARE"
+QUEUE_URL = "GENPIC_QUEUE_URL"
+MODEL_RPS = "GENPIC_MODEL_RPS"
+WEBHOOK_SECRET = "GENPIC_WEBHOOK_SECRET"
+WEBHOOK_ALLOW_PRIVATE = "GENPIC_WEBHOOK_ALLOW_PRIVATE"
+JOB_MAX_RECEIVES = "GENPIC_JOB_MAX_RECEIVES"
 
 DEFAULT_REGION = "us-west-2"
 N = TypeVar("N", int, float)
@@ -75,6 +80,13 @@ class Settings:
     cache_ttl_days: float = 30.0
     # The A/B experiment: the share of undecided enhancing requests enhanced (None: no experiment).
     ab_enhance_share: float | None = None
+    # Jobs (genpic.jobs): the SQS queue on AWS (None: in-process), the model's request quota
+    # (None: unpaced), webhook signing and targets, and the queue's maxReceiveCount.
+    queue_url: str | None = None
+    model_rps: float | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_allow_private: bool = False
+    job_max_receives: int = 5
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -108,6 +120,11 @@ class Settings:
             table=env.get(TABLE) or None,
             cache_ttl_days=_number(env, CACHE_TTL_DAYS, float, 30.0),
             ab_enhance_share=_share(env, AB_ENHANCE_SHARE),
+            queue_url=env.get(QUEUE_URL) or None,
+            model_rps=_number(env, MODEL_RPS, float, 0.0) or None,
+            webhook_secret=env.get(WEBHOOK_SECRET) or None,
+            webhook_allow_private=_choice(env, WEBHOOK_ALLOW_PRIVATE, "false") == "true",
+            job_max_receives=_number(env, JOB_MAX_RECEIVES, int, 5),
         )
 
 

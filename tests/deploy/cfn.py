@@ -145,6 +145,10 @@ class Evaluator:
             return f"arn:aws:s3:::{self._ref(name)}"
         if (kind, attribute) == ("AWS::Logs::LogGroup", "Arn"):
             return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{self._ref(name)}:*"
+        if (kind, attribute) == ("AWS::SQS::Queue", "Arn"):
+            return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{self._ref(name)}"
+        if (kind, attribute) == ("AWS::SQS::Queue", "QueueName"):
+            return str(self._ref(name))
         if (kind, attribute) == ("AWS::DynamoDB::Table", "Arn"):
             return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self._ref(name)}"
         return f"{name}.{attribute}"

@@ -62,9 +62,10 @@ def _size(folder: Path) -> int:
 
 
 def test_sam_build_makes_one_lean_package_for_every_function(sam_build: Path) -> None:
-    bundles = [sam_build / name for name in ("GenerateFunction", "EnhanceFunction", "ApiFunction")]
+    names = ("GenerateFunction", "EnhanceFunction", "ApiFunction", "WorkerFunction")
+    bundles = [sam_build / name for name in names]
     listings = [sorted(str(p.relative_to(b)) for p in b.rglob("*")) for b in bundles]
-    assert listings[0] == listings[1] == listings[2]
+    assert all(listing == listings[0] for listing in listings)
     bundle = bundles[0]
     assert _size(bundle) < LAMBDA_UNZIPPED_LIMIT / 2
     assert (bundle / "genpic" / "aws" / "handlers.py").is_file()
@@ -124,6 +125,7 @@ def test_the_bundle_imports_each_handler_under_313_and_answers_a_sample_event(
         "GENPIC_ENGINE": "preview",
         "GENPIC_ENHANCER": "template",
         "GENPIC_STORAGE": "local",
+        "GENPIC_RECORDS": "sqlite",
         "GENPIC_DATA_DIR": str(tmp_path),
         "POWERTOOLS_METRICS_DISABLED": "true",
     }

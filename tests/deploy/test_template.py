@@ -43,6 +43,12 @@ SDK_ACTIONS = {
     "update_item": "dynamodb:UpdateItem",
     "delete_item": "dynamodb:DeleteItem",
     "query": "dynamodb:Query",
+    "batch_write_item": "dynamodb:BatchWriteItem",
+    "batch_get_item": "dynamodb:BatchGetItem",
+    "scan": "dynamodb:Scan",
+    "send_message": "sqs:SendMessage",
+    "send_message_batch": "sqs:SendMessage",
+    "change_message_visibility": "sqs:ChangeMessageVisibility",
 }
 # Only the HTTP app lists images (GET /images), from the records table's "recent" index.
 LISTING_CALLS = {"query"}
@@ -67,6 +73,32 @@ UNSET_ON_PURPOSE = {
     "AWS_ENDPOINT_URL": "boto3's own override, for tests and LocalStack; AWS's endpoints on Lambda",
     "GENPIC_RECORDS": "dynamodb is the default on Lambda",
     "GENPIC_CACHE_TTL_DAYS": "the default (30 days) matches OutputRetentionDays' default",
+    "GENPIC_WEBHOOK_ALLOW_PRIVATE": "webhooks never go to private addresses from AWS",
+}
+# The jobs feature's SDK calls (src/genpic/jobs) by the function that makes them. Scan lists
+# jobs for `genpic jobs`, an operator's command run with their own credentials: no function.
+JOB_CALLS = {
+    "ApiFunction": {
+        "send_message_batch",
+        "batch_write_item",
+        "put_item",
+        "batch_get_item",
+        "get_item",
+    },
+    "WorkerFunction": {"send_message", "change_message_visibility", "get_item", "put_item"},
+}
+OPERATOR_ONLY_CALLS = {"scan"}
+# What the SQS event source mapping does with the worker's role (not genpic's code).
+EVENT_SOURCE_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+# Variables only the functions that submit or run jobs read.
+JOB_VARIABLES = {
+    "ApiFunction": {"GENPIC_QUEUE_URL"},
+    "WorkerFunction": {
+        "GENPIC_QUEUE_URL",
+        "GENPIC_MODEL_RPS",
+        "GENPIC_JOB_MAX_RECEIVES",
+        "GENPIC_WEBHOOK_SECRET",
+    },
 }
 # The HTTP app's POST /uploads signs a presigned POST into INPUT_BUCKET/uploads/ (contract).
 UPLOAD_PREFIX = "uploads/"
@@ -154,6 +186,12 @@ def needed(evaluator: Evaluator, function: str) -> set[tuple[str, str]]:
     table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{settings.table}"
     records_calls = sdk_calls_in_code("records")
     pairs |= {(SDK_ACTIONS[call], table) for call in records_calls - LISTING_CALLS}
+    queue = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobsqueue"
+    for call in JOB_CALLS.get(function, set()):
+        action = SDK_ACTIONS[call]
+        pairs.add((action, queue if action.startswith("sqs:") else table))
+    if function == "WorkerFunction":
+        pairs |= {(action, queue) for action in EVENT_SOURCE_ACTIONS}
     if function == "ApiFunction":
         pairs.add(("s3:PutObject", f"{inputs}/{UPLOAD_PREFIX}*"))
         pairs |= {
@@ -189,10 +227,12 @@ def test_functions_keep_the_original_names_and_the_synchronous_limits() -> None:
 def test_every_variable_a_function_needs_is_set_and_nothing_else() -> None:
     reads = variables_genpic_reads()
     evaluator = Evaluator(TEMPLATE)
+    all_job_variables = set().union(*JOB_VARIABLES.values())
     for function in FUNCTIONS:
         env = environment(evaluator, function)
         assert set(env) <= reads, f"{function} sets variables genpic never reads"
-        assert set(env) | set(UNSET_ON_PURPOSE) == reads, function
+        wanted = reads - all_job_variables | JOB_VARIABLES.get(function, set())
+        assert set(env) | set(UNSET_ON_PURPOSE) == wanted, function
         assert not set(env) & set(UNSET_ON_PURPOSE), function
         assert all(env.values()), f"{function} has an empty variable"
 
@@ -204,6 +244,25 @@ def test_the_variable_scan_sees_settings_names() -> None:
 
 def test_every_sdk_call_in_the_code_has_a_known_iam_action() -> None:
     assert sdk_calls_in_code() == set(SDK_ACTIONS)
+
+
+def test_every_jobs_sdk_call_is_granted_to_the_function_making_it() -> None:
+    assert set().union(*JOB_CALLS.values()) | OPERATOR_ONLY_CALLS == sdk_calls_in_code("jobs")
+
+
+def test_the_jobs_queue_outlives_the_worker_and_reports_partial_failures() -> None:
+    evaluator = Evaluator(TEMPLATE)
+    resources = TEMPLATE["Resources"]
+    queue = resources["JobsQueue"]["Properties"]
+    worker = FUNCTIONS["WorkerFunction"]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
+    redrive = evaluator.resolve(queue["RedrivePolicy"])
+    assert redrive["maxReceiveCount"] == evaluator.resolve({"Ref": "JobsMaxReceiveCount"})
+    source = evaluator.resolve(worker["Events"]["Jobs"]["Properties"])
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["BatchSize"] and source["ScalingConfig"]["MaximumConcurrency"]
+    alarm = evaluator.resolve(resources["JobsDeadLetterAlarm"]["Properties"])
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
 
 
 @pytest.mark.parametrize(

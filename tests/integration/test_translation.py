@@ -277,7 +277,8 @@ def test_lambda_metrics_count_translations_and_fallbacks(
 ) -> None:
     invoke("generate", {"prompt": VIETNAMESE})
     bedrock.set_converse_reply("x", stop_reason="content_filtered")
-    invoke("generate", {"prompt": VIETNAMESE})
+    # Another prompt: the first one's translation is now cached and would cost no call.
+    invoke("generate", {"prompt": VIETNAMESE + " trong mưa"})
 
     records = [
         json.loads(line)

@@ -324,6 +324,9 @@ class BedrockDouble:
         self._faults: list[Fault] = []
         self._reply: tuple[str | None, str] = (None, "end_turn")
         self._filter: str | None = None
+        self._quota: tuple[float, float] | None = None  # (requests per second, burst)
+        self._tokens = 0.0
+        self._refilled = 0.0
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -361,6 +364,7 @@ class BedrockDouble:
             self._faults.clear()
             self._reply = (None, "end_turn")
             self._filter = None
+            self._quota = None
 
     def inject(self, *faults: Fault) -> None:
         """Queue faults, each consumed by the next matching request (FIFO)."""
@@ -382,6 +386,29 @@ class BedrockDouble:
         """
         with self._lock:
             self._filter = reason
+
+    def set_rate_limit(self, rps: float | None, burst: float = 2.0) -> None:
+        """Admit at most ``rps`` InvokeModel calls a second (a token bucket holding ``burst``).
+
+        Calls over the quota answer ThrottlingException, as Bedrock's per-account quota
+        does; None lifts the limit.
+        """
+        with self._lock:
+            self._quota = None if rps is None else (rps, burst)
+            self._tokens, self._refilled = burst, time.monotonic()
+
+    def _over_quota(self) -> bool:
+        """Take a token for one InvokeModel call; True when none is left (call with the lock)."""
+        if self._quota is None:
+            return False
+        rps, burst = self._quota
+        now = time.monotonic()
+        self._tokens = min(burst, self._tokens + (now - self._refilled) * rps)
+        self._refilled = now
+        if self._tokens < 1:
+            return True
+        self._tokens -= 1
+        return False
 
     def __enter__(self) -> BedrockDouble:
         """Start the server."""
@@ -415,6 +442,8 @@ class BedrockDouble:
             fault = next((f for f in self._faults if f.operation in (None, operation)), None)
             if fault is not None:
                 self._faults.remove(fault)
+            elif operation == "InvokeModel" and self._over_quota():
+                fault = Fault("ThrottlingException", message="Too many requests, please wait.")
         if fault is not None:
             time.sleep(fault.delay_seconds)
             if fault.error_type:

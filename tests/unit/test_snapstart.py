@@ -74,6 +74,7 @@ def lambda_env(tmp_path) -> dict[str, str]:
         "GENPIC_ENGINE": "preview",
         "GENPIC_ENHANCER": "template",
         "GENPIC_STORAGE": "local",
+        "GENPIC_RECORDS": "sqlite",
         "GENPIC_DATA_DIR": str(tmp_path),
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": "CRITICAL",
@@ -101,6 +102,7 @@ def test_on_lambda_the_bedrock_pipeline_and_boto3_clients_are_built_during_init(
         "AWS_LAMBDA_FUNCTION_NAME": "aws_gen_pic",
         "AWS_REGION": "us-west-2",
         "OUTPUT_BUCKET": "gen-img-out1",
+        "GENPIC_TABLE": "genpic-records",
         "POWERTOOLS_LOG_LEVEL": "CRITICAL",
     }
     assert _run(_IMPORT_PROBE, env) == {"built": True, "boto3": True}

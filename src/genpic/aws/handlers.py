@@ -1,4 +1,4 @@
-"""Lambda entry points: ``generate`` (aws_gen_pic), ``enhance`` (enhance_prompt) and ``api``.
+"""Lambda entry points: ``generate`` (aws_gen_pic), ``enhance``, ``api`` and ``worker``.
 
 ``generate`` and ``enhance`` are one call into the shared pipeline under Powertools'
 logger and metrics. ``api`` is the whole HTTP app through Mangum; FastAPI is imported
@@ -22,11 +22,13 @@ from genpic.logs import logger
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
+    from genpic.aws.worker import Worker
     from genpic.pipeline import Pipeline
     from genpic.request import GenerationRequest
 
 _pipeline: Pipeline | None = None
 _api: Any = None
+_worker: Worker | None = None
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -94,6 +96,18 @@ def api(event: Any, context: LambdaContext) -> dict[str, Any]:
     return response
 
 
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def worker(event: Any, context: LambdaContext) -> dict[str, Any]:
+    """The SQS jobs queue's consumer: run each message's job; report the partial batch failures."""
+    global _worker
+    if _worker is None:
+        from genpic.aws.worker import Worker
+
+        _worker = Worker(_shared_pipeline())
+    return _worker.handle(event, context)
+
+
 def _shared_pipeline() -> Pipeline:
     # Built on the first invocation and reused while the execution environment lives.
     global _pipeline
@@ -106,8 +120,8 @@ def _shared_pipeline() -> Pipeline:
 
 def reset() -> None:
     """Forget the shared pipeline and app so the next invocation re-reads the environment."""
-    global _pipeline, _api
-    _pipeline = _api = None
+    global _pipeline, _api, _worker
+    _pipeline = _api = _worker = None
 
 
 prime(_shared_pipeline)  # on Lambda: build during init, so the snapshot holds it

@@ -25,7 +25,7 @@ _CONNECT_TIMEOUT_S = 1.0
 _STORAGE_ATTEMPTS = 3
 _session_lock = threading.Lock()
 
-Service = Literal["s3", "bedrock-runtime", "dynamodb"]
+Service = Literal["s3", "bedrock-runtime", "dynamodb", "sqs"]
 
 
 def bedrock_runtime(settings: Settings, stage: Literal["text", "model"]) -> Any:
@@ -47,6 +47,11 @@ def s3(settings: Settings, stage: Literal["input", "store"]) -> Any:
 def dynamodb(settings: Settings) -> Any:
     """Return a DynamoDB client for the records store (timed as storage)."""
     return _client("dynamodb", "store", settings, _STORAGE_ATTEMPTS, "DYNAMODB")
+
+
+def sqs(settings: Settings) -> Any:
+    """Return an SQS client for the jobs queue (timed as storage)."""
+    return _client("sqs", "store", settings, _STORAGE_ATTEMPTS, "SQS")
 
 
 def warm(settings: Settings) -> None:

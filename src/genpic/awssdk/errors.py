@@ -161,6 +161,29 @@ def dynamodb_error(exc: Exception, table: str, variable: str) -> GenpicError:
     return StorageError(f"DynamoDB answered {code} on table {table}: {_safe_message(exc)}")
 
 
+def sqs_error(exc: Exception, queue_url: str, variable: str) -> GenpicError:
+    """Translate an SQS failure on ``queue_url`` (named by ``variable``) into a public error."""
+    code = error_code(exc)
+    if code is None:
+        return _transport_error(exc, StorageError, "SQS")
+    if code in ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"):
+        return ConfigurationError(
+            f"The jobs queue {queue_url} does not exist. Create it (template.yaml, JobsQueue) "
+            f"or fix {variable}."
+        )
+    if code in ("AccessDenied", "AccessDeniedException", "KMS.AccessDeniedException"):
+        return ConfigurationError(
+            f"Access to the jobs queue was denied ({_safe_message(exc)}). Allow sqs:SendMessage "
+            f"on it in the function's IAM role, or fix {variable}."
+        )
+    if code in ("ThrottlingException", "RequestThrottled"):
+        return Throttled(
+            f"SQS is throttling the jobs queue. Retry after {TRANSIENT_RETRY_AFTER_S} s.",
+            retry_after=TRANSIENT_RETRY_AFTER_S,
+        )
+    return StorageError(f"SQS answered {code} on the jobs queue: {_safe_message(exc)}")
+
+
 def _transport_error(exc: Exception, fallback: type[GenpicError], service: str) -> GenpicError:
     from botocore.exceptions import (
         ConnectTimeoutError,

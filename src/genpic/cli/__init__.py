@@ -6,6 +6,7 @@ its own module and is registered on ``app`` here, so adding one is one import an
 
 from __future__ import annotations
 
+from genpic.cli.batch import batch, jobs
 from genpic.cli.generate import generate
 from genpic.cli.main import app
 from genpic.cli.stats import stats
@@ -14,5 +15,7 @@ from genpic.http.serve import serve
 app.command()(generate)
 app.command()(serve)
 app.command()(stats)
+app.command()(batch)
+app.command()(jobs)
 
 __all__ = ["app"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -10,11 +13,12 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from genpic import __version__
-from genpic.errors import NotFound
-from genpic.http import core, errors, images, openai_compat, records
+from genpic.errors import GenpicError, NotFound
+from genpic.http import core, errors, images, jobs, openai_compat, records
 from genpic.http.context import Genpic
 from genpic.http.errors import REQUEST_ID_HEADER
 from genpic.http.middleware import GateMiddleware, RequestIdMiddleware
+from genpic.logs import logger
 from genpic.pipeline import Pipeline
 from genpic.settings import Settings
 
@@ -42,10 +46,13 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         body limit installed.
     """
     settings = settings or (pipeline.settings if pipeline else Settings.from_env())
-    app = FastAPI(title="genpic", version=__version__, description=DESCRIPTION)
-    app.state.genpic = Genpic(settings, pipeline)
+    state = Genpic(settings, pipeline)
+    app = FastAPI(
+        title="genpic", version=__version__, description=DESCRIPTION, lifespan=_lifespan(state)
+    )
+    app.state.genpic = state
     errors.install(app)
-    for module in (core, images, records, openai_compat):
+    for module in (core, images, records, jobs, openai_compat):
         app.include_router(module.router)
     _page(app)
     # Starlette runs the last added outermost: request id, then CORS, then the gate.
@@ -60,6 +67,28 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         )
     app.add_middleware(RequestIdMiddleware)
     return app
+
+
+def _lifespan(state: Genpic) -> Any:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The embedded job pool lives as long as the server; on AWS jobs go to SQS instead
+        # (Mangum runs no lifespan), and a server without a queue resumes its unfinished jobs.
+        pool = None
+        if not state.settings.queue_url:
+            try:
+                pool = state.jobs.pool
+            except GenpicError as exc:  # a bad setting: requests will say so, as they do
+                logger.warning("job pool not started", extra={"reason": exc.message})
+        if pool is not None:
+            pool.start()
+        try:
+            yield
+        finally:
+            if pool is not None:
+                pool.stop()
+
+    return lifespan
 
 
 def _page(app: FastAPI) -> None:

@@ -10,6 +10,7 @@ from fastapi import Request
 from genpic.settings import Settings
 
 if TYPE_CHECKING:
+    from genpic.jobs.service import Jobs
     from genpic.pipeline import Pipeline
 
 
@@ -28,6 +29,7 @@ class Genpic:
     def __init__(self, settings: Settings, pipeline: Pipeline | None = None) -> None:
         self.settings = settings
         self._pipeline = pipeline
+        self._jobs: Jobs | None = None
         self._lock = threading.Lock()
 
     @property
@@ -39,6 +41,17 @@ class Genpic:
 
                 self._pipeline = Pipeline(self.settings)
             return self._pipeline
+
+    @property
+    def jobs(self) -> Jobs:
+        """The jobs feature (store, queue or embedded pool), built on first use."""
+        pipeline = self.pipeline
+        with self._lock:
+            if self._jobs is None:
+                from genpic.jobs.service import Jobs
+
+                self._jobs = Jobs(pipeline)
+            return self._jobs
 
 
 def genpic(request: Request) -> Genpic:

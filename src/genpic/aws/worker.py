@@ -1,0 +1,84 @@
+"""The SQS worker: each message names a job; run it, and tell SQS which messages failed.
+
+Powertools' batch processor reports partial batch failures
+(``ReportBatchItemFailures``): a record whose handler raises stays on the queue,
+the others are deleted. Per record, by what the runner says:
+
+- ``done`` (now, or before: a redelivery) and ``held`` (a duplicate while another
+  worker runs the job; that worker's own message comes back if it dies): delete;
+- ``retry`` (throttled, upstream failure): make the message visible again after
+  the backoff (ChangeMessageVisibility) and report it failed; its receive count
+  grows, and on the ``GENPIC_JOB_MAX_RECEIVES``-th receive the runner fails the
+  job with the reason (``gave_up``): the message is reported failed once more,
+  visible at once, and SQS moves it to the dead-letter queue on its next receive;
+- ``defer`` (the next model-call slot is further than the worker waits): send a
+  fresh delayed message and delete this one, so waiting for the quota never
+  counts towards the dead-letter queue;
+- ``missing`` or an unreadable body (a poison message): report it failed until
+  it reaches the dead-letter queue, whose alarm calls an operator.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+
+from genpic.jobs.queue import JobsQueue, job_id_of, received_count
+from genpic.jobs.service import create_runner, create_store
+from genpic.logs import logger
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from genpic.jobs.runner import Runner
+    from genpic.pipeline import Pipeline
+
+
+class TryAgain(Exception):
+    """This record's message goes back to the queue (its visibility was set to the backoff)."""
+
+
+class Worker:
+    """Runs the jobs an SQS event names with the deployment's runner and queue."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        settings = pipeline.settings
+        self.queue = JobsQueue(settings)
+        self.runner: Runner = create_runner(settings, pipeline, create_store(settings), queued=True)
+        self.max_receives = settings.job_max_receives
+        # A batch whose every job is throttled is an answer, not a crash: report each item, so
+        # the event source keeps the visibility each was given instead of retrying at once.
+        self._processor = BatchProcessor(
+            event_type=EventType.SQS, raise_on_entire_batch_failure=False
+        )
+
+    def handle(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        """Process an SQS event; return the partial batch failures."""
+        response = process_partial_response(
+            event=event, record_handler=self.record, processor=self._processor, context=context
+        )
+        return dict(response)
+
+    def record(self, record: SQSRecord) -> None:
+        """Run the job one message names; raise to leave the message on the queue."""
+        job_id = job_id_of(record.body)
+        receives = received_count(record)
+        outcome = self.runner.run(job_id, last_chance=receives >= self.max_receives)
+        logger.info(
+            "job message handled",
+            extra={"job_id": job_id, "outcome": outcome.kind, "receives": receives},
+        )
+        if outcome.kind == "missing":
+            raise LookupError(f"no job {job_id}: a message for a job that was never stored")
+        if outcome.kind in ("retry", "gave_up"):
+            self.queue.delay(record.receipt_handle, outcome.delay_s)
+            raise TryAgain(
+                f"job {job_id}: {outcome.kind} (message visible in {outcome.delay_s:.0f} s)"
+            )
+        if outcome.kind == "defer":
+            self.queue.send_later(job_id, outcome.delay_s)
