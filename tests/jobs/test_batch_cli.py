@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,9 @@ def test_jobs_lists_recent_jobs_with_prompts_printed_literally(tmp_path: Path) -
     file.write_text("a [bold]fish[/bold]\n")
     runner = CliRunner()
     assert runner.invoke(app, ["batch", str(file)]).exit_code == 0
-    listed = runner.invoke(app, ["jobs"], env={"COLUMNS": "200"})
+    # Piped at 80 columns: every id stays whole on its line, so it can be copied or grepped.
+    listed = runner.invoke(app, ["jobs"], env={"COLUMNS": "80"})
     assert listed.exit_code == 0
     assert "succeeded" in listed.output
     assert "[bold]fish[/bold]" in listed.output
+    assert re.search(r"│ [0-9a-f]{32} │ succeeded", listed.output), listed.output

@@ -180,7 +180,11 @@ def _fetch(result: Any, path: Path) -> None:
 def jobs(limit: Annotated[int, typer.Option(min=1, max=1000, help="How many.")] = 20) -> None:
     """List recent jobs, newest first."""
     pipeline = Pipeline.from_env()
-    table = Table("job_id", "status", "created", "attempts", "prompt / outcome")
+    table = Table()
+    # Ids and times are copied and grepped: never cut or wrapped; the prose column folds.
+    for name in ("job_id", "status", "created", "attempts"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("prompt / outcome", overflow="fold")
     for job in create_store(pipeline.settings).recent(limit):
         body = job.to_body()
         outcome = job.result["key"] if job.result else (job.error or {}).get("message", "")
@@ -193,4 +197,7 @@ def jobs(limit: Annotated[int, typer.Option(min=1, max=1000, help="How many.")] 
             str(job.attempts),
             Text(f"{prompt} {outcome}"),
         )
-    Console(highlight=False).print(table)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 200)
+    console.print(table)
