@@ -220,8 +220,9 @@ def test_server_error_appears_next_to_its_field(page: Any, server: Server) -> No
 def test_gallery_keeps_recent_images_and_downloads_them(page: Any, server: Server) -> None:
     page.fill("#prompt", "a paper boat on a pond")
     _, body = _generate(page, "generate")
-    tile = page.locator("#gallery li")
-    assert tile.count() == 1 and "a paper boat on a pond" in tile.inner_text()
+    tile = page.locator("#gallery li").first
+    assert tile.get_attribute("data-image-id") == body["image_id"]
+    assert "a paper boat on a pond" in tile.inner_text()
     with page.expect_download() as download:
         tile.locator("a.button").click()
     stored = server.data_dir / body["key"]
@@ -229,7 +230,8 @@ def test_gallery_keeps_recent_images_and_downloads_them(page: Any, server: Serve
     assert Path(download.value.path()).read_bytes() == stored.read_bytes()
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
-    assert page.locator("#gallery li").count() == 1  # kept in this browser's localStorage
+    # Newest first, now from the server's list (the localStorage fallback: test_page_records).
+    assert page.locator("#gallery li").first.get_attribute("data-image-id") == body["image_id"]
 
 
 def test_page_fits_a_phone_in_dark_mode(browser: Any, server: Server) -> None:
@@ -263,4 +265,7 @@ def test_several_images_have_distinct_seeds_and_one_shared_prompt(page: Any) -> 
     assert all(str(seed) in text for seed, text in zip(seeds, facts, strict=True))
     assert page.locator("#results .prompts.shared p").inner_text() == "a kite over the dunes"
     assert page.locator("#results .card .prompt-box").count() == 0
-    assert page.locator("#gallery li").count() == 2
+    newest = page.locator("#gallery li").evaluate_all(
+        "lis => lis.slice(0, 2).map(li => li.dataset.imageId)"
+    )
+    assert newest == [v["image_id"] for v in body["variants"]]

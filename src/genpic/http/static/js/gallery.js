@@ -1,9 +1,18 @@
-// This browser's recent images, kept in localStorage (keys and prompts only, never image bytes).
+// Recent images: the server's list (GET /images) when it keeps records, otherwise this
+// browser's own list in localStorage (keys and prompts only, never image bytes).
 
+import { ApiError, getJSON } from "./api.js";
+import { ratingControl } from "./rating.js";
 import { showImage } from "./render.js";
 
 const STORE = "genpic.gallery.v1";
 const LIMIT = 48;
+const PAGE = 12;
+
+// "server" once GET /images answered; "local" when the server keeps no records (404).
+let source = "local";
+let serverItems = [];
+let cursor = null;
 
 function load() {
   try {
@@ -22,73 +31,142 @@ function save(items) {
   }
 }
 
-/** Remember the images of these success bodies, newest first, and redraw. */
-export function remember(bodies) {
-  const fresh = bodies.map((body) => ({
+function item(body) {
+  return {
     key: body.key,
+    image_id: body.image_id,
     filename: body.filename,
     prompt: body.original_prompt ?? body.parameters?.prompt ?? "",
     style: body.enhancement?.status === "applied" ? body.enhancement.style : null,
     seed: body.seed,
     size: `${body.width}×${body.height}`,
-    at: Date.now(),
-  }));
-  const keys = new Set(fresh.map((item) => item.key));
-  save([...fresh, ...load().filter((item) => !keys.has(item.key))]);
+    at: body.created_at ? body.created_at * 1000 : Date.now(),
+  };
+}
+
+function withoutRepeats(items) {
+  const seen = new Set();
+  return items.filter((entry) => !seen.has(entry.key) && seen.add(entry.key));
+}
+
+/** Remember the images of these success bodies, newest first, and redraw. */
+export function remember(bodies) {
+  const fresh = bodies.map(item);
+  // Kept locally either way, so the gallery survives a server that stops keeping records.
+  save(withoutRepeats([...fresh, ...load()]));
+  if (source === "server") serverItems = withoutRepeats([...fresh, ...serverItems]);
   draw();
 }
 
 function forget(key) {
-  save(load().filter((item) => item.key !== key));
+  save(load().filter((entry) => entry.key !== key));
   draw();
 }
 
-function tile(item) {
+function tile(entry) {
   const li = document.createElement("li");
+  if (entry.image_id) li.dataset.imageId = entry.image_id;
   const thumb = document.createElement("a");
   thumb.className = "thumb";
   thumb.target = "_blank";
   thumb.rel = "noopener";
   const img = document.createElement("img");
-  img.alt = item.prompt;
+  img.alt = entry.prompt;
   img.loading = "lazy";
   // An image that is gone (a cleared data directory) shows an empty tile, not a broken icon.
   img.addEventListener("error", () => img.remove(), { once: true });
   thumb.append(img);
   const caption = document.createElement("p");
   caption.className = "caption";
-  caption.textContent = item.prompt;
-  caption.title = item.prompt;
-  const row = document.createElement("div");
-  row.className = "row";
+  caption.textContent = entry.prompt;
+  caption.title = entry.prompt;
   const meta = document.createElement("small");
   meta.className = "meta";
-  meta.textContent = [item.style, item.size].filter(Boolean).join(" · ");
+  meta.textContent = [entry.style, entry.size].filter(Boolean).join(" · ");
+  const row = document.createElement("div");
+  row.className = "row";
   const download = document.createElement("a");
   download.className = "button ghost";
-  download.setAttribute("download", item.filename || "");
+  download.setAttribute("download", entry.filename || "");
   download.textContent = "Download";
-  const remove = document.createElement("button");
-  remove.type = "button";
-  remove.className = "ghost";
-  remove.textContent = "✕";
-  remove.setAttribute("aria-label", "Remove from recent images");
-  remove.addEventListener("click", () => forget(item.key));
-  showImage(item.key, img, [thumb, download]);
-  row.append(download, remove);
-  li.append(thumb, caption, meta, row);
+  row.append(download);
+  if (source === "local") {
+    // The server has no delete: only this browser's own list can forget an image.
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "ghost";
+    remove.textContent = "✕";
+    remove.setAttribute("aria-label", "Remove from recent images");
+    remove.addEventListener("click", () => forget(entry.key));
+    row.append(remove);
+  }
+  showImage(entry.key, img, [thumb, download]);
+  li.append(thumb, caption, meta);
+  if (source === "server" && entry.image_id) li.append(ratingControl(entry.image_id));
+  li.append(row);
   return li;
 }
 
-/** Redraw the gallery from localStorage. */
-export function draw() {
-  const items = load();
-  document.getElementById("gallery").replaceChildren(...items.map(tile));
-  document.getElementById("gallery-empty").hidden = items.length > 0;
-  document.getElementById("clear-gallery").hidden = items.length === 0;
+function showProblem(text) {
+  const problem = document.getElementById("gallery-error");
+  problem.textContent = text;
+  problem.hidden = !text;
 }
 
-/** Forget every image (the files stay on the server). */
+/** Redraw the gallery from the list of the current source. */
+export function draw() {
+  const items = source === "server" ? serverItems : load();
+  document.getElementById("gallery").replaceChildren(...items.map(tile));
+  document.getElementById("gallery-empty").hidden = items.length > 0;
+  document.getElementById("gallery-where").textContent = source === "server" ? "on this server" : "on this browser";
+  document.getElementById("clear-gallery").hidden = source === "server" || items.length === 0;
+  document.getElementById("more-images").hidden = source !== "server" || !cursor;
+}
+
+async function fetchPage(after) {
+  const query = new URLSearchParams({ limit: String(PAGE) });
+  if (after) query.set("cursor", after);
+  return getJSON(`images?${query}`);
+}
+
+/**
+ * Load the first page of the server's images; on 404 (no records store) keep to localStorage.
+ *
+ * Any other failure (the server down, a key needed) also shows the local list, with the reason.
+ */
+export async function start() {
+  try {
+    const page = await fetchPage(null);
+    source = "server";
+    serverItems = page.images.map(item);
+    cursor = page.cursor;
+    showProblem("");
+  } catch (error) {
+    source = "local";
+    const missing = error instanceof ApiError && error.status === 404;
+    showProblem(missing ? "" : `Showing this browser's list: the server's could not be loaded (${error.message})`);
+  }
+  draw();
+}
+
+/** Append the server's next page of images (the "More" button). */
+export async function more() {
+  const button = document.getElementById("more-images");
+  button.disabled = true;
+  try {
+    const page = await fetchPage(cursor);
+    serverItems = withoutRepeats([...serverItems, ...page.images.map(item)]);
+    cursor = page.cursor;
+    showProblem("");
+    draw();
+  } catch (error) {
+    showProblem(`Could not load more images: ${error.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Forget every image of this browser's list (the files stay on the server). */
 export function clear() {
   save([]);
   draw();

@@ -12,6 +12,7 @@ import {
 } from "./form.js";
 import * as gallery from "./gallery.js";
 import * as inputImage from "./inputimage.js";
+import { addPreferButtons } from "./rating.js";
 import { failedCard, resultCard, sharedPrompts, showCards, showPlaceholders } from "./render.js";
 
 const el = (id) => document.getElementById(id);
@@ -144,11 +145,15 @@ function useSeed(seed) {
 
 function showAnswer(mode, body, requested) {
   if (mode === "compare") {
-    showCards([
+    const cards = [
       resultCard(body.original, "plain prompt", useSeed),
       // The plain card beside it already shows the original prompt.
       resultCard(body.enhanced, `enhanced · ${body.enhanced.enhancement?.style}`, useSeed, false),
-    ]);
+    ];
+    if (body.original.image_id && body.enhanced.image_id) {
+      addPreferButtons([[cards[0], body.original.image_id], [cards[1], body.enhanced.image_id]]);
+    }
+    showCards(cards);
     return;
   }
   const entries = body.variants || [body];
@@ -253,7 +258,6 @@ async function previewEnhancement() {
 }
 
 async function start() {
-  gallery.draw();
   const form = el("form");
   form.addEventListener("change", (event) => {
     if (event.target.name === "mode") setMode(event.target.value);
@@ -272,10 +276,13 @@ async function start() {
   el("preview-enhance").addEventListener("click", previewEnhancement);
   el("random-seed").addEventListener("click", () => { el("seed").value = ""; });
   el("clear-gallery").addEventListener("click", gallery.clear);
+  el("more-images").addEventListener("click", gallery.more);
   inputImage.setUp(() => health.storage, fail);
   setMode(currentMode());
 
-  const [info, enums, models] = await Promise.allSettled([getJSON("health"), loadEnums(), loadModels()]);
+  const [info, enums, models] = await Promise.allSettled([
+    getJSON("health"), loadEnums(), loadModels(), gallery.start(),
+  ]);
   if (info.status === "fulfilled") {
     health = info.value;
     describeBackend(health);

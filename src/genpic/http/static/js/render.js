@@ -1,6 +1,7 @@
 // Drawing results: one card per image, with its facts and its prompts side by side.
 
 import { viewableUrl } from "./api.js";
+import { ratingControl } from "./rating.js";
 
 const results = () => document.getElementById("results");
 
@@ -110,6 +111,8 @@ export function resultCard(body, title, onSeed, withOriginal = true) {
 
   download.setAttribute("download", body.filename || "");
   card.querySelector(".reuse-seed").addEventListener("click", () => onSeed(body.seed));
+  // Only a server with a records store gives images an id to rate.
+  if (body.image_id) card.querySelector(".card-actions").append(ratingControl(body.image_id));
   return card;
 }
 
