@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from genpic.pipeline import Pipeline
     from genpic.records.base import RecordStore
     from genpic.request import GenerationRequest
+    from genpic.storage.base import ImageStore
 
 HEADER = "Idempotency-Key"
 #: How long a finished answer is kept for repeats.
@@ -102,7 +103,7 @@ def guarded(
     if key is None or pipeline.memory is None:
         return answer()
     budget = pipeline.settings.request_timeout_s
-    return once(
+    done = once(
         pipeline.memory.records,
         key,
         request_fingerprint(operation, request),
@@ -112,6 +113,28 @@ def guarded(
         # The first request cannot run longer than its budget, plus time to store.
         lease_s=budget + 5.0,
     )
+    if done.replayed and done.status == 200:
+        fresh_links(pipeline.store, done.body)
+    return done
+
+
+def fresh_links(store: ImageStore, body: dict[str, Any]) -> dict[str, Any]:
+    """Re-sign the presigned ``url`` of a replayed success body and of each of its variants.
+
+    A stored answer's presigned GET expires (``PRESIGNED_URL_TTL_S``) long before the answer
+    does (``KEEP_S``), so a replay signs a new one, as a cache hit does. Only S3
+    bodies (``bucket`` set) carry one: local and route URLs do not expire. An
+    object that has gone meanwhile keeps its old URL; there is nothing to sign.
+    """
+    signed: dict[str, str | None] = {}  # the primary is also a variant: one HEAD per key
+    for part in (body, *body.get("variants", ())):
+        key = part.get("key")
+        if part.get("bucket") and key:
+            if key not in signed:
+                found = store.find(key)
+                signed[key] = found.url if found else None
+            part["url"] = signed[key] or part["url"]
+    return body
 
 
 def once(
