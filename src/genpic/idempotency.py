@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from genpic.pipeline import Pipeline
     from genpic.records.base import RecordStore
     from genpic.request import GenerationRequest
+    from genpic.storage.base import ImageStore
 
 HEADER = "Idempotency-Key"
 #: How long a finished answer is kept for repeats.
@@ -85,6 +86,22 @@ def key_from(header: str | None, field: str | None) -> str | None:
     return field
 
 
+def payload_key(header: str | None, payload: Any) -> str | None:
+    """Return the idempotency key of a raw JSON body (header, or top-level field).
+
+    Raises
+    ------
+    ValidationError
+        The field is not a usable key, or the header is malformed or disagrees.
+    """
+    field = payload.get("idempotency_key") if isinstance(payload, dict) else None
+    if field is not None:
+        problem = idempotency_key_error(field) if isinstance(field, str) else "must be a string"
+        if problem:
+            raise ValidationError(f"idempotency_key {problem}.", field="idempotency_key")
+    return key_from(header, field)
+
+
 def guarded(
     pipeline: Pipeline,
     operation: str,
@@ -94,24 +111,57 @@ def guarded(
 ) -> Answer:
     """Answer ``request`` through ``answer``, at most once per idempotency key.
 
-    The one call every entry point makes: without a key (header or field) it simply
-    answers; with one, repeats get the first answer. ``operation`` names what is
-    being done (``generate``, ``jobs``), so one key cannot mean two operations.
+    The one call every generating entry point makes: without a key (header or field)
+    it simply answers; with one, repeats get the first answer. ``operation`` names
+    what is being done (``generate``), so one key cannot mean two operations.
     """
     key = key_from(header_key, request.idempotency_key)
+    return keyed(pipeline, key, request_fingerprint(operation, request), answer)
+
+
+def keyed(
+    pipeline: Pipeline, key: str | None, fingerprint: str, answer: Callable[[], Answer]
+) -> Answer:
+    """Answer through ``answer`` at most once per ``key`` (None: simply answer).
+
+    ``fingerprint`` identifies the request (``genpic.cache.keys``): the same key with
+    another fingerprint is a 409. A replayed success has its presigned urls re-signed.
+    """
     if key is None or pipeline.memory is None:
         return answer()
     budget = pipeline.settings.request_timeout_s
-    return once(
+    done = once(
         pipeline.memory.records,
         key,
-        request_fingerprint(operation, request),
+        fingerprint,
         answer,
         # A repeat waits at most most of its own budget, keeping a second to answer.
         wait_s=max(budget - 1.0, 0.0),
         # The first request cannot run longer than its budget, plus time to store.
         lease_s=budget + 5.0,
     )
+    if done.replayed and done.status == 200:
+        fresh_links(pipeline.store, done.body)
+    return done
+
+
+def fresh_links(store: ImageStore, body: dict[str, Any]) -> dict[str, Any]:
+    """Re-sign the presigned ``url`` of a replayed success body and of each of its variants.
+
+    A stored answer's presigned GET expires (``PRESIGNED_URL_TTL_S``) long before the answer
+    does (``KEEP_S``), so a replay signs a new one, as a cache hit does. Only S3
+    bodies (``bucket`` set) carry one: local and route URLs do not expire. An
+    object that has gone meanwhile keeps its old URL; there is nothing to sign.
+    """
+    signed: dict[str, str | None] = {}  # the primary is also a variant: one HEAD per key
+    for part in (body, *body.get("variants", ())):
+        key = part.get("key")
+        if part.get("bucket") and key:
+            if key not in signed:
+                found = store.find(key)
+                signed[key] = found.url if found else None
+            part["url"] = signed[key] or part["url"]
+    return body
 
 
 def once(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi.testclient import TestClient
 
@@ -26,13 +28,14 @@ def test_a_repeat_gets_the_first_answer_and_no_second_image(
     first = http.post("/generate", json={"prompt": "a kite"}, headers=headers)
     again = http.post("/generate", json={"prompt": "a kite"}, headers=headers)
     assert first.status_code == again.status_code == 200
-    assert again.json() == first.json()
+    # The same answer, but for its presigned url, signed afresh on each replay.
+    assert {**again.json(), "url": None} == {**first.json(), "url": None}
     assert again.headers["X-Request-Id"] != first.headers["X-Request-Id"]
     assert invocations(bedrock) == 1
     assert len(aws.list_objects_v2(Bucket=OUTPUT_BUCKET)["Contents"]) == 1
     # The field is the same key as the header.
     field = http.post("/generate", json={"prompt": "a kite", "idempotency_key": "order-1"})
-    assert field.json() == first.json() and invocations(bedrock) == 1
+    assert field.json()["image_id"] == first.json()["image_id"] and invocations(bedrock) == 1
 
 
 def test_the_same_key_with_another_body_is_a_409(http: TestClient, bedrock: BedrockDouble) -> None:
@@ -81,6 +84,33 @@ def test_two_identical_keyed_requests_at_once_make_one_image(
     for thread in threads:
         thread.join()
     assert [a["statusCode"] for a in answers] == [200, 200]
-    assert answers[0]["body"] == answers[1]["body"]
+    first, second = ({**json.loads(a["body"]), "url": None} for a in answers)
+    assert first == second  # the same answer; the waiter's url is signed afresh
     assert invocations(bedrock) == 1
     assert len(aws.list_objects_v2(Bucket=OUTPUT_BUCKET)["Contents"]) == 1
+
+
+def _signed_at(url: str) -> str:
+    """Return a SigV4 presigned URL's signing time (``YYYYMMDDTHHMMSSZ``: sorts as time)."""
+    return parse_qs(urlsplit(url).query)["X-Amz-Date"][0]
+
+
+def test_a_replay_carries_freshly_signed_urls(
+    lambda_pipeline: Pipeline, bedrock: BedrockDouble, aws: Any
+) -> None:
+    event = {
+        "body": json.dumps({"prompt": "a tram", "n": 2}),
+        "headers": {"idempotency-key": "order-4"},
+    }
+    context = LambdaContext(function_name="aws_gen_pic")
+    first = json.loads(handlers.generate(event, context)["body"])
+    time.sleep(1.1)  # presigned URLs carry whole seconds
+    again = json.loads(handlers.generate(event, context)["body"])
+    assert invocations(bedrock) == 2  # the two variants, once
+    parts = [(first, again), *zip(first["variants"], again["variants"], strict=True)]
+    for old, new in parts:
+        assert new["key"] == old["key"] and new["url"] != old["url"]
+        assert _signed_at(new["url"]) > _signed_at(old["url"])
+        assert aws.head_object(Bucket=OUTPUT_BUCKET, Key=new["key"])
+    strip = {"url": None, "variants": None}
+    assert {**again, **strip} == {**first, **strip}

@@ -114,6 +114,9 @@ def test_a_vanished_object_is_a_miss(
     assert second["cache"] == "miss" and second["key"] != first["key"]
     assert invocations(bedrock) == 2
     assert aws.head_object(Bucket=OUTPUT_BUCKET, Key=second["key"])
+    third = call(request)[2]  # the new image refilled the entry: no third model call
+    assert third["cache"] == "hit" and third["key"] == second["key"]
+    assert invocations(bedrock) == 2
 
 
 def test_variants_each_get_an_id_and_hit_alone(

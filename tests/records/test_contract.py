@@ -108,6 +108,17 @@ def test_the_result_cache_keeps_the_first_live_entry_until_it_expires(
     assert records.cache_get("k") == "third"
 
 
+def test_a_cache_entry_is_deleted_only_while_it_names_that_image(records: RecordStore) -> None:
+    records.cache_delete("absent", "x")  # nothing to delete is not an error
+    assert records.cache_put("k", "first") is True
+    records.cache_delete("k", "other")
+    assert records.cache_get("k") == "first"
+    records.cache_delete("k", "first")
+    assert records.cache_get("k") is None
+    assert records.cache_put("k", "second") is True
+    assert records.cache_get("k") == "second"
+
+
 def test_the_cache_ttl_comes_from_the_setting(records: RecordStore) -> None:
     assert records.cache_ttl_s == 30 * DAY
 

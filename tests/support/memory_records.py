@@ -64,6 +64,11 @@ class MemoryRecords(RecordStore):
             self.cache[key] = (image_id, self.clock() + self.cache_ttl_s)
             return True
 
+    def cache_delete(self, key: str, image_id: str) -> None:
+        with self._lock:
+            if key in self.cache and self.cache[key][0] == image_id:
+                del self.cache[key]
+
     def enhancement_get(self, key: str) -> dict[str, Any] | None:
         entry = self.prompts.get(key)
         return dict(entry[0]) if entry and entry[1] > self.clock() else None

@@ -100,3 +100,12 @@ def request_fingerprint(operation: str, request: GenerationRequest) -> str:
     """
     fields = request.model_dump(mode="json", exclude={"idempotency_key"})
     return digest("request:" + operation, fields)
+
+
+def payload_fingerprint(operation: str, payload: Any) -> str:
+    """Return what an idempotency record compares for a raw JSON ``payload`` (jobs, batches).
+
+    The body as sent, less ``idempotency_key`` (the caller removes it): these routes
+    store their requests as given, so a repeat must send the same fields.
+    """
+    return digest("payload:" + operation, {"payload": payload})

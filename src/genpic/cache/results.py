@@ -4,7 +4,8 @@ An entry maps a result key (``genpic.cache.keys.result_key``) to an image id; th
 image record keeps the first success body, which is enough to answer again
 without the model. Entries expire after ``GENPIC_CACHE_TTL_DAYS``. A hit also
 needs the object itself: outputs may be deleted (an S3 lifecycle rule), so a
-lookup checks it still exists and treats a vanished object as a miss.
+lookup checks it still exists and treats a vanished object as a miss, dropping
+the entry so that the image generated instead refills it.
 
 Two identical requests may both miss and both generate; the entry is written
 only if absent, so one wins and the other's image is simply not cached (it is
@@ -107,7 +108,10 @@ class ResultCache:
         stored = self._store.find(record.key)
         if stored is None:
             # The object expired (S3 lifecycle) or was deleted: nothing to answer with.
+            # Drop the entry too, or this request's new image could never refill it and
+            # every repeat would pay again until the entry's TTL.
             logger.info("cached image is gone", extra={"image_id": image_id, "key": record.key})
+            self._records.cache_delete(key, record.image_id)
             return None
         return CachedImage.from_record(record), stored
 

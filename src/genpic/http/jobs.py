@@ -1,21 +1,25 @@
 """Asynchronous routes: ``POST /jobs``, ``GET /jobs/{job_id}``, ``POST /batches`` and its GET.
 
 Submitting answers 202 at once with the job's id; the job runs in the embedded
-pool (``genpic serve``) or through the SQS queue (on AWS). Idempotency seam:
-``POST /jobs`` with an ``Idempotency-Key`` header must replay the first 202 (same
-``job_id``) instead of submitting a second job; that wraps ``submit_job`` below
-exactly as it wraps ``POST /generate`` (the idempotency feature's branch).
+pool (``genpic serve``) or through the SQS queue (on AWS). Both submissions take an
+``Idempotency-Key`` header or ``idempotency_key`` field as ``POST /generate`` does:
+a repeat replays the first 202 (same ``job_id``s) instead of queueing again, and
+the same key with another body is a 409 ``IdempotencyConflict``. Their requests
+are stored as sent, so a repeat is compared by its body as sent, less the key.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from genpic import idempotency
+from genpic.cache.keys import payload_fingerprint
 from genpic.errors import NotFound
 from genpic.http.context import Genpic, genpic, local_urls, request_id
 from genpic.http.schemas import error_responses
@@ -25,21 +29,22 @@ from genpic.request import parse_json_body
 router = APIRouter(tags=["jobs"])
 App = Annotated[Genpic, Depends(genpic)]
 RequestId = Annotated[str, Depends(request_id)]
-_SUBMIT_ERRORS = error_responses(400, 401, 413, 500, 502)
+_SUBMIT_ERRORS = error_responses(400, 401, 409, 413, 500, 502)
 
 
 @router.post("/jobs", status_code=202, response_model=None, responses=_SUBMIT_ERRORS)
 async def submit_job(request: Request, app: App, rid: RequestId) -> JSONResponse:
     """Queue one generation (request fields, optional ``webhook_url``); poll ``status_url``."""
-    payload = parse_json_body((await request.body()).decode("utf-8", errors="replace"))
-    job = await run_in_threadpool(app.jobs.submit, payload)
-    body = {
-        "job_id": job.job_id,
-        "status": job.status,
-        "status_url": str(request.url_for("get_job", job_id=job.job_id)),
-        "request_id": rid,
-    }
-    return JSONResponse(body, status_code=202, headers={"Location": body["status_url"]})
+
+    def submit(payload: Any) -> dict[str, Any]:
+        job = app.jobs.submit(payload)
+        return {
+            "job_id": job.job_id,
+            "status": job.status,
+            "status_url": str(request.url_for("get_job", job_id=job.job_id)),
+        }
+
+    return await _submit(request, app, rid, "jobs", submit)
 
 
 @router.get("/jobs/{job_id}", name="get_job", responses=error_responses(401, 404))
@@ -54,16 +59,16 @@ async def get_job(job_id: str, request: Request, app: App) -> dict[str, Any]:
 @router.post("/batches", status_code=202, response_model=None, responses=_SUBMIT_ERRORS)
 async def submit_batch(request: Request, app: App, rid: RequestId) -> JSONResponse:
     """Queue 1 to 100 requests at once: ``{"requests": [request, ...]}``."""
-    payload = parse_json_body((await request.body()).decode("utf-8", errors="replace"))
-    batch, jobs = await run_in_threadpool(app.jobs.submit_batch, payload)
-    status_url = str(request.url_for("get_batch", batch_id=batch.batch_id))
-    body = {
-        "batch_id": batch.batch_id,
-        "jobs": [job.job_id for job in jobs],
-        "status_url": status_url,
-        "request_id": rid,
-    }
-    return JSONResponse(body, status_code=202, headers={"Location": status_url})
+
+    def submit(payload: Any) -> dict[str, Any]:
+        batch, jobs = app.jobs.submit_batch(payload)
+        return {
+            "batch_id": batch.batch_id,
+            "jobs": [job.job_id for job in jobs],
+            "status_url": str(request.url_for("get_batch", batch_id=batch.batch_id)),
+        }
+
+    return await _submit(request, app, rid, "batches", submit)
 
 
 @router.get("/batches/{batch_id}", name="get_batch", responses=error_responses(401, 404))
@@ -87,3 +92,32 @@ def _body(job: Job, request: Request) -> dict[str, Any]:
     if "result" in body:
         local_urls(body["result"], request)
     return body
+
+
+async def _submit(
+    request: Request,
+    app: Genpic,
+    rid: str,
+    operation: str,
+    submit: Callable[[Any], dict[str, Any]],
+) -> JSONResponse:
+    """Answer a submission 202 with ``submit``'s body, at most once per idempotency key."""
+    payload = parse_json_body((await request.body()).decode("utf-8", errors="replace"))
+    key = idempotency.payload_key(request.headers.get(idempotency.HEADER), payload)
+    if isinstance(payload, dict):
+        payload.pop("idempotency_key", None)  # the key is not part of the stored request
+
+    def answer() -> idempotency.Answer:
+        try:
+            body = submit(payload)
+        except Exception as exc:
+            return idempotency.Answer.failure(exc, rid)
+        return idempotency.Answer(202, {**body, "request_id": rid})
+
+    done = await run_in_threadpool(
+        idempotency.keyed, app.pipeline, key, payload_fingerprint(operation, payload), answer
+    )
+    headers = dict(done.headers or {})
+    if done.status == 202:
+        headers["Location"] = done.body["status_url"]
+    return JSONResponse(done.body, status_code=done.status, headers=headers)

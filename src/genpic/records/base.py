@@ -7,6 +7,7 @@ matters when two requests race:
   listed newest first with an opaque cursor;
 - **result cache**: cache key -> ``image_id``; ``cache_put`` is a conditional
   write that never replaces a live entry and says whether it won;
+  ``cache_delete`` drops an entry only while it still names the same image;
 - **enhancement cache**: key -> the stored enhancement/translation dict;
 - **idempotency**: ``idempotency_begin`` claims a key atomically (exactly one
   caller sees ``NEW``), ``idempotency_complete`` stores the answer,
@@ -248,6 +249,14 @@ class RecordStore(ABC):
         -------
         bool
             True when this write won; False when a live entry was there (keep it).
+        """
+
+    @abstractmethod
+    def cache_delete(self, key: str, image_id: str) -> None:
+        """Drop the entry under ``key`` if it still points at ``image_id``.
+
+        Called when that image's object has vanished, so that the next fill wins;
+        an entry another request has meanwhile pointed elsewhere is kept.
         """
 
     # ------------------------------------------------------- enhancement cache

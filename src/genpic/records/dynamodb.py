@@ -133,6 +133,20 @@ class DynamoRecords(RecordStore):
             return False
         return True
 
+    def cache_delete(self, key_: str, image_id: str) -> None:
+        """Delete the entry under ``key_`` on condition that it still names ``image_id``."""
+        client = self.table.client()
+        try:
+            with self.table.errors():
+                client.delete_item(
+                    TableName=self.table.name,
+                    Key=key("CACHE", key_),
+                    ConditionExpression="image_id = :id",
+                    ExpressionAttributeValues={":id": {"S": image_id}},
+                )
+        except ConditionFailed:
+            pass  # absent, or already refilled by another request: keep what is there
+
     def enhancement_get(self, key_: str) -> dict[str, Any] | None:
         """Return the live enhancement dict cached under ``key_``, else None."""
         item = self._live(key("ENHANCEMENT", key_))

@@ -128,6 +128,11 @@ class SqliteRecords(RecordStore):
             ).rowcount
         return changed == 1
 
+    def cache_delete(self, key: str, image_id: str) -> None:
+        """Drop the entry under ``key`` if it still names ``image_id``."""
+        with self.database.write() as db:
+            db.execute("DELETE FROM result_cache WHERE key = ? AND image_id = ?", (key, image_id))
+
     def enhancement_get(self, key: str) -> dict[str, Any] | None:
         """Return the live enhancement dict cached under ``key``, else None."""
         with self.database.read() as db:
