@@ -365,29 +365,25 @@ def _message(preview: bool) -> str:
 
 def enhancement_body(enhancement: Enhancement) -> dict[str, Any]:
     """Return the public ``enhancement`` object of a body."""
-    body: dict[str, Any] = {
+    body = {
         "status": enhancement.status,
         "enhancer": enhancement.enhancer,
         "style": enhancement.style,
     }
-    if enhancement.model:
-        body["model"] = enhancement.model
-    if enhancement.reason:
-        body["reason"] = enhancement.reason
-    if enhancement.cached:
-        body["cached"] = True
-    return body
+    return _with_outcome(body, enhancement)
 
 
 def _translation_body(translation: Translation) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "status": translation.status,
-        "source_language": translation.source_language,
-    }
-    if translation.model:
-        body["model"] = translation.model
-    if translation.reason:
-        body["reason"] = translation.reason
-    if translation.cached:
+    body = {"status": translation.status, "source_language": translation.source_language}
+    return _with_outcome(body, translation)
+
+
+def _with_outcome(body: dict[str, Any], outcome: Enhancement | Translation) -> dict[str, Any]:
+    # What a text-model stage adds when it applies: which model, why not, and cache reuse.
+    if outcome.model:
+        body["model"] = outcome.model
+    if outcome.reason:
+        body["reason"] = outcome.reason
+    if outcome.cached:
         body["cached"] = True
     return body
