@@ -183,3 +183,15 @@ def test_a_batch_runs_through_the_queue_and_counts_by_status(
     assert invocations(bedrock) == 12
     assert on_aws.client.get("/batches/nope").status_code == 404
     assert on_aws.client.get("/jobs/nope").json()["error"] == "NotFound"
+
+
+def test_jobs_the_queue_refused_are_failed_not_left_queued(on_aws: JobsOnAws) -> None:
+    on_aws.sqs.delete_queue(QueueUrl=on_aws.queue_url)
+
+    response = on_aws.client.post("/batches", json={"requests": [{"prompt": "a"}, {"prompt": "b"}]})
+
+    assert response.status_code == 500
+    assert response.json()["error"] == "ConfigurationError"
+    assert "GENPIC_QUEUE_URL" in response.json()["message"]
+    listed = on_aws.client.app.state.genpic.jobs.store.recent(5)  # type: ignore[attr-defined]
+    assert [job.status for job in listed] == ["failed", "failed"]
