@@ -269,3 +269,25 @@ def test_several_images_have_distinct_seeds_and_one_shared_prompt(page: Any) -> 
         "lis => lis.slice(0, 2).map(li => li.dataset.imageId)"
     )
     assert newest == [v["image_id"] for v in body["variants"]]
+
+
+def test_queue_it_runs_the_request_as_a_job_and_shows_its_image(page: Any, server: Server) -> None:
+    before = server.outputs()
+    page.fill("#prompt", "a paper boat, [b]literal[/b]")
+    with page.expect_response(lambda r: r.url.endswith("/jobs")) as submitted:
+        page.click("#queue-it")
+    sent = _body(submitted.value.request)
+    assert submitted.value.status == 202
+    job_id = submitted.value.json()["job_id"]
+    with page.expect_response(
+        lambda r: f"/jobs/{job_id}" in r.url and r.json()["status"] == "succeeded"
+    ) as done:
+        pass
+    page.wait_for_selector("#progress", state="hidden")
+
+    assert sent["prompt"] == "a paper boat, [b]literal[/b]"
+    result = done.value.json()["result"]
+    assert _loaded_images(page) == [result["width"]]
+    assert len(server.outputs()) == len(before) + 1
+    _pick_mode(page, "compare")
+    assert page.is_hidden("#queue-it")

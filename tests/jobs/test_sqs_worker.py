@@ -140,7 +140,7 @@ def test_a_poison_message_is_reported_failed_until_it_reaches_the_dead_letter_qu
 
 
 def test_a_redelivered_message_makes_no_second_image(
-    on_aws: JobsOnAws, bedrock: BedrockDouble
+    on_aws: JobsOnAws, bedrock: BedrockDouble, capsys: pytest.CaptureFixture[str]
 ) -> None:
     job_id = on_aws.client.post("/jobs", json={"prompt": "a heron"}).json()["job_id"]
     event = receive_event(on_aws.sqs, on_aws.queue_url)
@@ -158,6 +158,9 @@ def test_a_redelivered_message_makes_no_second_image(
     assert on_aws.job(job_id) == first
     assert invocations(bedrock) == 1
     assert len(outputs(on_aws)) == 1
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
+    counted = [name for blob in emitted for name in blob if name.startswith("Jobs")]
+    assert counted == ["JobsSucceeded", "JobsDuplicateMessages", "JobsDuplicateMessages"]
 
 
 def test_a_batch_runs_through_the_queue_and_counts_by_status(
@@ -180,3 +183,15 @@ def test_a_batch_runs_through_the_queue_and_counts_by_status(
     assert invocations(bedrock) == 12
     assert on_aws.client.get("/batches/nope").status_code == 404
     assert on_aws.client.get("/jobs/nope").json()["error"] == "NotFound"
+
+
+def test_jobs_the_queue_refused_are_failed_not_left_queued(on_aws: JobsOnAws) -> None:
+    on_aws.sqs.delete_queue(QueueUrl=on_aws.queue_url)
+
+    response = on_aws.client.post("/batches", json={"requests": [{"prompt": "a"}, {"prompt": "b"}]})
+
+    assert response.status_code == 500
+    assert response.json()["error"] == "ConfigurationError"
+    assert "GENPIC_QUEUE_URL" in response.json()["message"]
+    listed = on_aws.client.app.state.genpic.jobs.store.recent(5)  # type: ignore[attr-defined]
+    assert [job.status for job in listed] == ["failed", "failed"]

@@ -51,3 +51,23 @@ def record_failure(code: str) -> None:
     """Count a failed request under its public error code."""
     metrics.add_dimension("ErrorCode", code)
     metrics.add_metric("Errors", MetricUnit.Count, 1)
+
+
+# What became of each job message (genpic.jobs.runner.Outcome kinds), one counter each.
+_JOB_METRICS = {
+    "retry": "JobsRetried",
+    "defer": "JobsDeferred",
+    "held": "JobsDuplicateMessages",
+    "duplicate": "JobsDuplicateMessages",
+    "gave_up": "JobsFailed",
+    "missing": "JobsPoisonMessages",
+}
+
+
+def record_job(kind: str, status: str | None) -> None:
+    """Count one job message's outcome (``kind``; ``status`` of the job when it finished)."""
+    if kind == "done":
+        name = "JobsSucceeded" if status == "succeeded" else "JobsFailed"
+    else:
+        name = _JOB_METRICS[kind]
+    metrics.add_metric(name, MetricUnit.Count, 1)

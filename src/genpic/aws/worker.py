@@ -4,8 +4,9 @@ Powertools' batch processor reports partial batch failures
 (``ReportBatchItemFailures``): a record whose handler raises stays on the queue,
 the others are deleted. Per record, by what the runner says:
 
-- ``done`` (now, or before: a redelivery) and ``held`` (a duplicate while another
-  worker runs the job; that worker's own message comes back if it dies): delete;
+- ``done``, ``duplicate`` (a redelivery of a finished job) and ``held`` (a
+  duplicate while another worker runs the job; that worker's own message comes
+  back if it dies): delete;
 - ``retry`` (throttled, upstream failure): make the message visible again after
   the backoff (ChangeMessageVisibility) and report it failed; its receive count
   grows, and on the ``GENPIC_JOB_MAX_RECEIVES``-th receive the runner fails the
@@ -28,6 +29,7 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 
+from genpic.aws.telemetry import record_job
 from genpic.jobs.queue import JobsQueue, job_id_of, received_count
 from genpic.jobs.service import create_runner, create_store
 from genpic.logs import logger
@@ -73,6 +75,7 @@ class Worker:
             "job message handled",
             extra={"job_id": job_id, "outcome": outcome.kind, "receives": receives},
         )
+        record_job(outcome.kind, outcome.job.status if outcome.job else None)
         if outcome.kind == "missing":
             raise LookupError(f"no job {job_id}: a message for a job that was never stored")
         if outcome.kind in ("retry", "gave_up"):

@@ -80,6 +80,8 @@ class DynamoJobs(JobStore):
                     job = job_from_json(item["job"]["S"])
                     by_id[job.job_id] = job
                 keys = answer.get("UnprocessedKeys", {}).get(self.table.name, {}).get("Keys", [])
+                if keys:
+                    time.sleep(0.1)
         return [by_id[job_id] for job_id in job_ids if job_id in by_id]
 
     def get_batch(self, batch_id: str) -> Batch | None:
@@ -160,6 +162,8 @@ class DynamoJobs(JobStore):
             with self.table.errors():
                 answer = client.batch_write_item(RequestItems={self.table.name: requests})
             requests = answer.get("UnprocessedItems", {}).get(self.table.name, [])
+            if requests:
+                time.sleep(0.1)  # throttled partway: give the table a moment
 
     def _get(self, item_key: dict[str, Any]) -> Any:
         client = self.table.client()

@@ -49,10 +49,11 @@ class Outcome:
     ``delay_s`` away (not a failure: the quota delays, never fails); ``held``:
     another worker holds a live claim on it, which ends in ``delay_s``;
     ``gave_up``: it failed transiently once too often and is now failed for good;
+    ``duplicate``: it had finished before (a redelivery: nothing to do);
     ``missing``: no such job.
     """
 
-    kind: Literal["done", "retry", "defer", "held", "gave_up", "missing"]
+    kind: Literal["done", "retry", "defer", "held", "gave_up", "duplicate", "missing"]
     delay_s: float = 0.0
     job: Job | None = None
 
@@ -155,6 +156,6 @@ class Runner:
         if current is None:
             return Outcome("missing")
         if current.finished:
-            return Outcome("done", job=current)  # a redelivery: the image exists already
+            return Outcome("duplicate", job=current)  # a redelivery: the image exists already
         # Another worker holds a live claim: look again when it would have expired.
         return Outcome("held", max(current.lease_until - self.store.clock(), 1.0))

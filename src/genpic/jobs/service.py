@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from genpic.errors import ConfigurationError, ValidationError
+from genpic.errors import ConfigurationError, GenpicError, ValidationError
 from genpic.jobs import webhooks
 from genpic.jobs.base import Batch, Job, JobStore, new_job_id, queued_job
 from genpic.jobs.pacing import LocalPacer, Pacer, StorePacer, Unpaced
@@ -180,4 +180,10 @@ class Jobs:
             # A thread in a Lambda function freezes between invocations: jobs would stall.
             raise ConfigurationError(f"Jobs on Lambda need the SQS queue: set {QUEUE_URL}.")
         self.store.create(jobs, batch)
-        self.dispatcher.dispatch([job.job_id for job in jobs])
+        try:
+            self.dispatcher.dispatch([job.job_id for job in jobs])
+        except GenpicError as exc:
+            # Jobs no queue will ever run must not sit "queued" forever: fail them, say why.
+            for job in jobs:
+                self.store.finish(job.job_id, None, error=exc.to_body(job.job_id))
+            raise

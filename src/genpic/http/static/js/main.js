@@ -113,6 +113,8 @@ function setMode(mode) {
   }
   el("mode-hint").textContent = MODES[mode].hint;
   el("generate").textContent = MODES[mode].button;
+  // A job is one generation request: compare (two requests side by side) is not one.
+  el("queue-it").hidden = mode === "compare";
   clearErrors();
 }
 
@@ -193,11 +195,33 @@ function fail(error) {
   if (node) node.scrollIntoView({ block: "center", behavior: "smooth" });
 }
 
-async function generate(event) {
+const JOB_POLL_MS = 1000;
+
+// POST /jobs, then poll the job until it ends: its result is what /generate would answer.
+async function viaJob(body) {
+  const job = await postJSON("jobs", body);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+    const state = await getJSON(`jobs/${encodeURIComponent(job.job_id)}`);
+    if (state.status === "succeeded") return state.result;
+    if (state.status === "failed") throw new ApiError(0, state.error);
+  }
+}
+
+function generate(event) {
   event.preventDefault();
+  const mode = currentMode();
+  return make(el("generate"), (body) => postJSON(MODES[mode].route, body), "");
+}
+
+// Queue it: the same request as a job, for slow or many-image requests (no 30 s limit).
+function queue() {
+  return make(el("queue-it"), viaJob, " (queued)");
+}
+
+async function make(button, submit, note) {
   clearErrors();
   const mode = currentMode();
-  const button = el("generate");
   const previous = [...el("results").childNodes];
   const previousClass = el("results").className;
   button.disabled = true;
@@ -211,8 +235,10 @@ async function generate(event) {
     if (window.matchMedia("(max-width: 900px)").matches) {
       el("results").scrollIntoView({ behavior: "smooth", block: "start" });
     }
-    stop = startProgress(labels.length > 1 ? `Making ${labels.length} images` : "Making your image");
-    const answer = await postJSON(MODES[mode].route, body);
+    stop = startProgress(
+      (labels.length > 1 ? `Making ${labels.length} images` : "Making your image") + note,
+    );
+    const answer = await submit(body);
     showAnswer(mode, answer, body);
     gallery.remember(successBodies(mode, answer));
   } catch (error) {
@@ -274,6 +300,7 @@ async function start() {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
   el("preview-enhance").addEventListener("click", previewEnhancement);
+  el("queue-it").addEventListener("click", queue);
   el("random-seed").addEventListener("click", () => { el("seed").value = ""; });
   el("clear-gallery").addEventListener("click", gallery.clear);
   el("more-images").addEventListener("click", gallery.more);
