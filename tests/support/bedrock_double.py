@@ -13,13 +13,14 @@ import time
 import uuid
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import botocore.session
 from botocore.model import StringShape, StructureShape
 from PIL import Image
+
+from tests.support.served import Served
 
 # Error codes and statuses, straight from botocore's bedrock-runtime service model:
 # AccessDenied 403, ResourceNotFound 404, Validation 400, Throttling 429, ModelTimeout 408,
@@ -315,7 +316,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_GET = do_PUT = do_DELETE = do_PATCH = _dispatch
 
 
-class BedrockDouble:
+class BedrockDouble(Served):
     """A fake Bedrock Runtime endpoint (InvokeModel for Stability, Converse for Nova)."""
 
     def __init__(self) -> None:
@@ -409,19 +410,6 @@ class BedrockDouble:
             return True
         self._tokens -= 1
         return False
-
-    def __enter__(self) -> BedrockDouble:
-        """Start the server."""
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop the server."""
-        self.stop()
 
     def _handle(self, handler: BaseHTTPRequestHandler, raw: bytes) -> None:
         """Record, apply faults, then answer one request."""

@@ -10,7 +10,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from types import TracebackType
+
+from tests.support.served import Served
 
 # Talk to loopback directly, whatever HTTP(S)_PROXY says.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -23,7 +24,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class LiveServer:
+class LiveServer(Served):
     """``genpic serve --port N`` in a subprocess, configured by ``env`` alone."""
 
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
@@ -69,14 +70,3 @@ class LiveServer:
             if self._process.stdout:
                 self._process.stdout.close()
             self._process = None
-
-    def __enter__(self) -> LiveServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

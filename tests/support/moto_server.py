@@ -5,15 +5,16 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
-from types import TracebackType
 
 from moto.server import ThreadedMotoServer
+
+from tests.support.served import Served
 
 # Talk to loopback directly, whatever HTTP(S)_PROXY says.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-class MotoServer:
+class MotoServer(Served):
     """Runs moto's ThreadedMotoServer on a free loopback port.
 
     Moto keeps its state per process: reset() also wipes in-process ``mock_aws`` state.
@@ -56,16 +57,3 @@ class MotoServer:
         with _OPENER.open(request, timeout=10) as response:
             if response.status != 200:
                 raise RuntimeError(f"moto reset failed: HTTP {response.status}")
-
-    def __enter__(self) -> MotoServer:
-        """Start the server."""
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop the server."""
-        self.stop()

@@ -14,11 +14,11 @@ import threading
 import uuid
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
-from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
 # The double's loopback server hands each request to its owner's ``_handle(handler, raw)``.
 from tests.support.bedrock_double import _Handler, _Server
+from tests.support.served import Served
 
 # Hop-by-hop headers a proxy must not forward.
 _HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
@@ -44,7 +44,7 @@ class S3Fault:
     message: str = "injected by the test proxy"
 
 
-class S3Proxy:
+class S3Proxy(Served):
     """Forwards S3 requests to ``upstream`` (moto), injecting scripted faults on conditional puts.
 
     Parameters
@@ -79,17 +79,12 @@ class S3Proxy:
         """Return the PutObject requests seen so far, in order."""
         return [r for r in self.requests if r.method == "PUT"]
 
-    def __enter__(self) -> S3Proxy:
+    def start(self) -> S3Proxy:
         """Start serving."""
         self._thread.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         """Stop serving and close the socket."""
         self._server.shutdown()
         self._server.server_close()

@@ -12,9 +12,10 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, cast
 from urllib.parse import urlsplit
+
+from tests.support.served import Served
 
 STALL = float("inf")
 # Hop-by-hop headers, and the ones the proxy recomputes.
@@ -48,7 +49,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _forward
 
 
-class SlowProxy:
+class SlowProxy(Served):
     """Forwards HTTP to ``target`` after a per-method delay; ``STALL`` never answers."""
 
     def __init__(self, target: str) -> None:
@@ -70,7 +71,7 @@ class SlowProxy:
         """Return the methods of the requests received so far, in order."""
         return [request.method for request in self.requests]
 
-    def __enter__(self) -> SlowProxy:
+    def start(self) -> SlowProxy:
         """Start serving on a free loopback port."""
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.proxy = self
@@ -79,12 +80,7 @@ class SlowProxy:
         ).start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         """Release stalled requests and stop serving."""
         self._released.set()
         if self._server is not None:
