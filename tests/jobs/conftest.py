@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,9 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from genpic.http.app import create_app
+from genpic.jobs import webhooks
 from tests.conftest import REGION
 from tests.support.moto_server import MotoServer
 from tests.support.sqs import create_queues
+from tests.support.webhook_receivers import SECRET, Receiver
 
 MAX_RECEIVES = 3
 
@@ -52,3 +54,25 @@ def on_aws(
     monkeypatch.setattr("genpic.jobs.service.BACKOFF_S", 0.5)
     with TestClient(create_app()) as client:
         yield JobsOnAws(client, sqs, aws, queue_url, dlq_url)
+
+
+@pytest.fixture
+def receiver_factory() -> Iterator[Callable[..., Receiver]]:
+    """Start loopback webhook receivers (scripted statuses, then 200); stop them after the test."""
+    made: list[Receiver] = []
+
+    def make(statuses: list[int] | None = None) -> Receiver:
+        made.append(Receiver(statuses).start())
+        return made[-1]
+
+    yield make
+    for receiver in made:
+        receiver.stop()
+
+
+@pytest.fixture
+def webhook_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign webhooks with ``SECRET``, allow loopback receivers, and retry after 50 ms."""
+    monkeypatch.setenv("GENPIC_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("GENPIC_WEBHOOK_ALLOW_PRIVATE", "true")
+    monkeypatch.setattr(webhooks, "BACKOFF_S", 0.05)

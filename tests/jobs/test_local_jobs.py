@@ -6,8 +6,6 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,69 +18,8 @@ from genpic.http.app import create_app
 from genpic.jobs import webhooks
 from genpic.pipeline import Pipeline
 from genpic.settings import Settings
-
-SECRET = "test-webhook-secret"
-
-
-def wait_for(client: TestClient, job_id: str, timeout_s: float = 15.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        body: dict[str, Any] = client.get(f"/jobs/{job_id}").json()
-        if body["status"] in ("succeeded", "failed"):
-            return body
-        time.sleep(0.05)
-    raise TimeoutError(f"job {job_id} did not finish")
-
-
-class Receiver:
-    """A loopback webhook receiver answering scripted statuses (then 200), recording each call."""
-
-    def __init__(self, statuses: list[int]) -> None:
-        self.calls: list[tuple[dict[str, str], bytes]] = []
-        self._statuses = statuses
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.calls.append((dict(self.headers), body))
-                status = receiver._statuses.pop(0) if receiver._statuses else 200
-                self.send_response(status)
-                if status in (301, 302, 307):
-                    self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver_factory() -> Iterator[Any]:
-    made: list[Receiver] = []
-
-    def make(statuses: list[int] | None = None) -> Receiver:
-        made.append(Receiver(statuses or []))
-        return made[-1]
-
-    yield make
-    for receiver in made:
-        receiver.close()
-
-
-@pytest.fixture
-def webhook_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GENPIC_WEBHOOK_SECRET", SECRET)
-    monkeypatch.setenv("GENPIC_WEBHOOK_ALLOW_PRIVATE", "true")
-    monkeypatch.setattr(webhooks, "BACKOFF_S", 0.05)
+from tests.support.jobs import wait_for
+from tests.support.webhook_receivers import SECRET
 
 
 def test_a_local_job_runs_in_the_pool_and_links_its_image() -> None:

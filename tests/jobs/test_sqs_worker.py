@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -195,3 +196,24 @@ def test_jobs_the_queue_refused_are_failed_not_left_queued(on_aws: JobsOnAws) ->
     assert "GENPIC_QUEUE_URL" in response.json()["message"]
     listed = on_aws.client.app.state.genpic.jobs.store.recent(5)  # type: ignore[attr-defined]
     assert [job.status for job in listed] == ["failed", "failed"]
+
+
+def test_the_worker_returns_once_its_jobs_webhooks_are_delivered(
+    webhook_env: None, on_aws: JobsOnAws, receiver_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receiver = receiver_factory([503])  # one retry, a second later: the invocation waits for it
+    monkeypatch.setattr("genpic.jobs.webhooks.BACKOFF_S", 1.0)
+    job_ids = [
+        on_aws.client.post("/jobs", json={"prompt": f"p{i}", "webhook_url": receiver.url}).json()[
+            "job_id"
+        ]
+        for i in range(2)
+    ]
+    event = receive_event(on_aws.sqs, on_aws.queue_url)
+    assert event is not None and len(event["Records"]) == 2
+
+    assert deliver(on_aws.sqs, on_aws.queue_url, event) == []
+
+    assert len(receiver.calls) == 3, "both delivered before the invocation returned"
+    outcomes = sorted(on_aws.job(job_id)["webhook"]["attempts"] for job_id in job_ids)
+    assert outcomes == [1, 2]

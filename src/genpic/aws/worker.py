@@ -17,6 +17,9 @@ the others are deleted. Per record, by what the runner says:
   counts towards the dead-letter queue;
 - ``missing`` or an unreadable body (a poison message): report it failed until
   it reaches the dead-letter queue, whose alarm calls an operator.
+
+A finished job's webhook goes out on a delivery thread while the next record
+runs; the invocation returns once every one is sent or has given up.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from aws_lambda_powertools.utilities.batch import (
 )
 
 from genpic.aws.telemetry import record_job
+from genpic.jobs import webhooks
 from genpic.jobs.queue import JobsQueue, job_id_of, received_count
 from genpic.jobs.service import create_runner, create_store
 from genpic.logs import logger
@@ -39,6 +43,10 @@ if TYPE_CHECKING:
 
     from genpic.jobs.runner import Runner
     from genpic.pipeline import Pipeline
+
+
+#: What recording a delivery's outcome may take beyond the delivery's own budget.
+DRAIN_MARGIN_S = 5.0
 
 
 class TryAgain(Exception):
@@ -64,6 +72,9 @@ class Worker:
         response = process_partial_response(
             event=event, record_handler=self.record, processor=self._processor, context=context
         )
+        # The event's webhooks went out together while its jobs ran; a frozen Lambda
+        # would leave them half-sent, so the invocation ends once they have (each is bounded).
+        self.runner.deliveries.drain(webhooks.BUDGET_S + DRAIN_MARGIN_S)
         return dict(response)
 
     def record(self, record: SQSRecord) -> None:

@@ -4,8 +4,9 @@ Started with the HTTP app (FastAPI lifespan) and stopped with it. At start it
 schedules every job the store holds unfinished: ``queued`` ones at once,
 ``running`` ones (a server stopped mid-run) when their lease ends, when the
 claim becomes free; so nothing submitted is lost across a restart. A stop
-waits a moment for the jobs in flight; what it leaves ``queued`` or ``running``
-is picked up by the next start.
+waits a moment for the jobs in flight and their webhooks; what it leaves
+``queued`` or ``running`` is picked up by the next start (a webhook still being
+sent when the process exits is not sent again: the job shows no ``webhook``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class JobPool:
     Parameters
     ----------
     runner
-        Runs one job (claim, pace, generate, record, notify).
+        Runs one job (claim, pace, generate, record, queue its webhook).
     workers
         Threads, i.e. jobs in flight at once.
     """
@@ -73,6 +74,7 @@ class JobPool:
         for thread in self._threads:
             thread.join(max(end - time.monotonic(), 0.0))
         self._threads = []
+        self.runner.deliveries.drain(max(end - time.monotonic(), 0.0))
 
     def dispatch(self, job_ids: Sequence[str]) -> None:
         """Run these new jobs as soon as a thread is free."""

@@ -1,4 +1,4 @@
-"""Running one job: claim it, keep to the pace, generate, record the outcome, call its webhook.
+"""Running one job: claim it, keep to the pace, generate, record the outcome, queue its webhook.
 
 Shared by the embedded worker pool (``genpic.jobs.pool``) and the SQS worker
 (``genpic.aws.worker``); they differ only in how they come back to a job later.
@@ -10,6 +10,9 @@ the job fails at once. Throttling and every 5xx (model or storage unavailable,
 timeouts) are transient: the job goes back to ``queued`` and is retried with
 exponential backoff, until its ``max_attempts``-th attempt, which records the
 failure with its reason.
+
+A finished job's webhook is handed to ``genpic.jobs.delivery.Deliveries``, which
+sends it on its own threads: the worker is free for its next job at once.
 
 A job interrupted mid-generation (its worker died) stays ``running`` until its
 lease ends; the next claim then runs it again from the start. The model's
@@ -26,12 +29,12 @@ from typing import TYPE_CHECKING, Literal
 
 from genpic import variants
 from genpic.errors import GenpicError, as_public_error
-from genpic.jobs import webhooks
 from genpic.jobs.base import Job, JobStore
 from genpic.logs import logger
 from genpic.records.base import should_remember
 
 if TYPE_CHECKING:
+    from genpic.jobs.delivery import Deliveries
     from genpic.jobs.pacing import Pacer
     from genpic.pipeline import Pipeline
 
@@ -72,6 +75,8 @@ class Runner:
         The longest the runner sleeps for a model-call slot before giving the job back.
     backoff_s
         The first retry's delay; each further retry doubles it (with jitter).
+    deliveries
+        Where finished jobs with a ``webhook_url`` go to have it called.
     """
 
     def __init__(
@@ -84,6 +89,7 @@ class Runner:
         max_attempts: int,
         max_wait_s: float,
         backoff_s: float,
+        deliveries: Deliveries,
     ) -> None:
         self.store = store
         self.pipeline = pipeline
@@ -92,6 +98,7 @@ class Runner:
         self.max_attempts = max_attempts
         self.max_wait_s = max_wait_s
         self.backoff_s = backoff_s
+        self.deliveries = deliveries
 
     def run(self, job_id: str, *, last_chance: bool = False) -> Outcome:
         """Run job ``job_id`` once; ``last_chance`` (the last SQS receive) fails it on any error."""
@@ -136,20 +143,8 @@ class Runner:
     def _end(self, job: Job | None, kind: Literal["done", "gave_up"] = "done") -> Outcome:
         # None: our claim was taken over meanwhile (our lease ran out); the holder reports.
         if job is not None and job.webhook_url:
-            self.notify(job)
+            self.deliveries.submit(job)
         return Outcome(kind, job=job)
-
-    def notify(self, job: Job) -> None:
-        """POST the finished ``job`` to its webhook and record how that went."""
-        settings = self.pipeline.settings
-        assert job.webhook_url is not None
-        outcome = webhooks.deliver(
-            job.webhook_url,
-            job.to_body(),
-            secret=settings.webhook_secret,
-            allow_private=settings.webhook_allow_private,
-        )
-        self.store.set_webhook(job.job_id, outcome)
 
     def _not_ours(self, job_id: str) -> Outcome:
         current = self.store.get(job_id)

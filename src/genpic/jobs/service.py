@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from genpic.errors import ConfigurationError, GenpicError, ValidationError
 from genpic.jobs import webhooks
 from genpic.jobs.base import Batch, Job, JobStore, new_job_id, queued_job
+from genpic.jobs.delivery import Deliveries
 from genpic.jobs.pacing import LocalPacer, Pacer, StorePacer, Unpaced
 from genpic.jobs.runner import ENHANCE_DEFAULT, Runner
 from genpic.settings import LAMBDA_FUNCTION_NAME, QUEUE_URL, RECORDS, Settings
@@ -75,6 +76,7 @@ def create_runner(
         max_attempts=settings.job_max_receives,
         max_wait_s=QUEUE_MAX_WAIT_S if queued else POOL_MAX_WAIT_S,
         backoff_s=BACKOFF_S,
+        deliveries=Deliveries(store, settings),
     )
 
 

@@ -1,42 +1,57 @@
-"""Webhooks: a finished job's body, POSTed to its ``webhook_url``, signed and retried.
+"""Webhooks: a finished job's body, POSTed to its ``webhook_url``, signed, tried a few times.
 
 Signature: ``X-Genpic-Signature`` is the hex HMAC-SHA256 of ``"{timestamp}.{body}"``
 under ``GENPIC_WEBHOOK_SECRET``, ``X-Genpic-Timestamp`` the epoch seconds it was
 signed at (receivers reject old timestamps to stop replays).
 
-No server-side request forgery: the host is resolved, every address it resolves
-to must be public (not loopback, private, link-local, multicast, reserved or
-unspecified), and the connection goes to one of those checked addresses, so a
-DNS answer cannot change between the check and the request. Redirects are not
-followed. ``GENPIC_WEBHOOK_ALLOW_PRIVATE=true`` lifts the address rule (tests,
-private networks).
+No server-side request forgery: every address the host resolves to must be
+public (``genpic.jobs.addresses``: not loopback, private, link-local, reserved,
+multicast or unspecified, nor an IPv6 address wrapping one of those). The check
+is made where the connection is opened: the connection resolves the host
+itself, checks each answer and connects to the checked IP, so there is no second
+lookup for a rebinding DNS server to answer differently (TLS still verifies the
+certificate and sends SNI for the host name). Redirects are not followed.
+``GENPIC_WEBHOOK_ALLOW_PRIVATE=true`` lifts the address rule (tests, private networks).
+
+A delivery makes at most ``MAX_ATTEMPTS`` attempts in all, with backoff between
+them, and never takes longer than ``BUDGET_S`` in total: a receiver that never
+answers costs one delivery thread that long (``genpic.jobs.delivery``), never a
+generation worker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import http.client
-import ipaddress
 import json
 import socket
 import ssl
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from genpic.errors import ValidationError
+from genpic.jobs.addresses import is_public
 from genpic.logs import logger
 
 SIGNATURE_HEADER = "X-Genpic-Signature"
 TIMESTAMP_HEADER = "X-Genpic-Timestamp"
-ATTEMPTS = 4
+#: Attempts in all (the first one included), while the budget lasts.
+MAX_ATTEMPTS = 4
+#: The pause after the first failed attempt; it doubles after each further one.
 BACKOFF_S = 1.0
+#: The longest one attempt waits for the receiver (to connect, and for each read).
 TIMEOUT_S = 5.0
+#: The longest a whole delivery takes, attempts and pauses together.
+BUDGET_S = 20.0
 # Worth another try: the receiver is overloaded or briefly down.
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+Connector = Callable[..., socket.socket]
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -46,13 +61,12 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """A checked webhook URL: where to connect (``address``) and what to ask for."""
+    """A webhook URL taken apart: what to connect to and what to ask for."""
 
     scheme: str
     host: str
     port: int
     path: str
-    address: str
 
 
 def check_url(url: str, *, allow_private: bool) -> Target:
@@ -65,6 +79,13 @@ def check_url(url: str, *, allow_private: bool) -> Target:
         loopback, private, link-local or otherwise non-public address (field
         ``webhook_url``).
     """
+    target = parse_url(url)
+    resolve(target.host, target.port, allow_private=allow_private)
+    return target
+
+
+def parse_url(url: str) -> Target:
+    """Return ``url``'s parts, or raise ``ValidationError`` if it is no http(s) URL."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _refused(f"{url!r} is not an http(s) URL.")
@@ -72,20 +93,33 @@ def check_url(url: str, *, allow_private: bool) -> Target:
         raise _refused("credentials in the URL are not allowed; sign-check with the secret.")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, ValueError) as exc:
-        raise _refused(f"{parts.hostname!r} does not resolve ({exc}).") from None
+    except ValueError as exc:
+        raise _refused(f"{url!r} has a bad port ({exc}).") from None
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(parts.scheme, parts.hostname, port, path)
+
+
+def resolve(host: str, port: int, *, allow_private: bool) -> list[str]:
+    """Return the addresses ``host`` resolves to, all of them checked public.
+
+    Raises
+    ------
+    ValidationError
+        The host does not resolve, or one of its addresses is not public.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise _refused(f"{host!r} does not resolve ({exc}).") from None
     addresses = [str(info[4][0]) for info in infos]
     if not allow_private:
         for address in addresses:
-            ip = ipaddress.ip_address(address.split("%", 1)[0])
-            if not ip.is_global or ip.is_multicast:
+            if not is_public(address):
                 raise _refused(
-                    f"{parts.hostname} resolves to {address}, a non-public address; webhooks "
+                    f"{host} resolves to {address}, a non-public address; webhooks "
                     "only go to public hosts (GENPIC_WEBHOOK_ALLOW_PRIVATE=true lifts this)."
                 )
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Target(parts.scheme, parts.hostname, port, path, addresses[0])
+    return addresses
 
 
 def deliver(
@@ -94,10 +128,14 @@ def deliver(
     *,
     secret: str | None,
     allow_private: bool,
-    attempts: int = ATTEMPTS,
-    backoff_s: float = BACKOFF_S,
+    attempts: int | None = None,
+    backoff_s: float | None = None,
+    budget_s: float | None = None,
 ) -> dict[str, Any]:
-    """POST ``body`` to ``url``, retrying with exponential backoff; return the outcome.
+    """POST ``body`` to ``url`` in up to ``attempts`` attempts within ``budget_s``; say how it went.
+
+    ``attempts``, ``backoff_s`` and ``budget_s`` default to ``MAX_ATTEMPTS``,
+    ``BACKOFF_S`` and ``BUDGET_S`` as they are at the call.
 
     Returns
     -------
@@ -105,17 +143,23 @@ def deliver(
         ``{"status": "delivered" | "failed" | "refused", "attempts", "reason"?}``;
         never raises.
     """
+    attempts = MAX_ATTEMPTS if attempts is None else attempts
+    backoff_s = BACKOFF_S if backoff_s is None else backoff_s
+    budget_s = BUDGET_S if budget_s is None else budget_s
     data = json.dumps(body, separators=(",", ":")).encode()
+    deadline = time.monotonic() + budget_s
     reason = ""
     attempt = 0
+    try:
+        target = parse_url(url)
+    except ValidationError as exc:
+        return {"status": "refused", "attempts": 0, "reason": exc.message}
     for attempt in range(1, attempts + 1):
         try:
-            target = check_url(url, allow_private=allow_private)
+            status = _post(target, data, secret, deadline, _connector(allow_private))
         except ValidationError as exc:
             return {"status": "refused", "attempts": attempt - 1, "reason": exc.message}
-        try:
-            status = _post(target, data, secret)
-        except OSError as exc:
+        except (OSError, http.client.HTTPException) as exc:
             reason = f"{type(exc).__name__}: {exc}"
         else:
             if 200 <= status < 300:
@@ -124,45 +168,79 @@ def deliver(
             if status not in _RETRY_STATUSES:
                 break  # a redirect or a refusal: asking again changes nothing
         logger.warning("webhook attempt failed", extra={"attempt": attempt, "reason": reason})
+        pause = backoff_s * 2 ** (attempt - 1)
+        if attempt < attempts and time.monotonic() + pause >= deadline:
+            reason += f"; stopped: the delivery's {budget_s:g} s were used up"
+            break
         if attempt < attempts:
-            time.sleep(backoff_s * 2 ** (attempt - 1))
+            time.sleep(pause)
     return {"status": "failed", "attempts": attempt, "reason": reason}
 
 
-def _post(target: Target, data: bytes, secret: str | None) -> int:
+def _post(
+    target: Target, data: bytes, secret: str | None, deadline: float, connector: Connector
+) -> int:
     timestamp = str(int(time.time()))
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "genpic-webhook/1",
-        "Host": target.host if target.port in (80, 443) else f"{target.host}:{target.port}",
         TIMESTAMP_HEADER: timestamp,
     }
     if secret:
         headers[SIGNATURE_HEADER] = sign(secret, timestamp, data)
-    connection = _connection(target)
+    timeout = max(min(TIMEOUT_S, deadline - time.monotonic()), 0.01)
+    connection: http.client.HTTPConnection
+    if target.scheme == "http":
+        connection = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
+    else:
+        context = ssl.create_default_context()
+        connection = http.client.HTTPSConnection(
+            target.host, target.port, timeout=timeout, context=context
+        )
+    # The connection opens its socket through the checking connector; the Host header
+    # and TLS's server name stay the URL's host.
+    connection._create_connection = connector  # type: ignore[attr-defined]
+    # A receiver trickling its answer byte by byte would outlast any per-read timeout:
+    # at the deadline the socket is shut, which ends the attempt whatever it was doing.
+    expired = threading.Event()
+    cutoff = threading.Timer(max(deadline - time.monotonic(), 0.0), _shut, (connection, expired))
+    cutoff.daemon = True
+    cutoff.start()
     try:
         connection.request("POST", target.path, body=data, headers=headers)
-        return connection.getresponse().status
+        status = connection.getresponse().status
     finally:
+        cutoff.cancel()
         connection.close()
+    if expired.is_set():
+        # A cut-off answer can still parse (EOF ends the headers): it is not an answer.
+        raise TimeoutError("no complete answer before the delivery's time was up")
+    return status
 
 
-def _connection(target: Target) -> http.client.HTTPConnection:
-    # Connect to the checked address; TLS still verifies the certificate for the host name.
-    if target.scheme == "http":
-        return http.client.HTTPConnection(target.address, target.port, timeout=TIMEOUT_S)
-    return _PinnedHTTPS(target, ssl.create_default_context())
+def _connector(allow_private: bool) -> Connector:
+    def connect(
+        address: tuple[str, int], timeout: float, source_address: Any = None
+    ) -> socket.socket:
+        host, port = address
+        failure: OSError = OSError(f"no address to connect to for {host}")
+        for ip in resolve(host, port, allow_private=allow_private):
+            try:
+                return socket.create_connection((ip, port), timeout, source_address)
+            except OSError as exc:
+                failure = exc
+        raise failure
+
+    return connect
 
 
-class _PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, target: Target, context: ssl.SSLContext) -> None:
-        super().__init__(target.host, target.port, timeout=TIMEOUT_S, context=context)
-        self._address = target.address
-        self._context = context
-
-    def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+def _shut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
+    expired.set()
+    sock = connection.sock
+    # Already closed: the attempt ended on its own.
+    with contextlib.suppress(OSError):
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _refused(reason: str) -> ValidationError:
