@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from genpic.jobs.base import Batch, JobStore, queued_job
+from genpic.jobs.base import CANCELLED, Batch, JobStore, queued_job
 from genpic.jobs.service import create_store
 from genpic.settings import Settings
 
@@ -87,3 +87,34 @@ def test_the_pacing_schedule_hands_out_one_slot_per_interval(store: JobStore) ->
         (True, 1.0),
         (False, 1.5),
     ]
+
+
+def test_cancel_ends_a_queued_job_and_nothing_else(store: JobStore) -> None:
+    queued, running, done = (queued_job({"prompt": f"p{i}"}, store.clock()) for i in range(3))
+    store.create([queued, running, done])
+    assert store.claim(running.job_id, 60) is not None
+    store.finish(done.job_id, None, result={"key": "outputs/x.jpeg"})
+    before = {job.job_id: job for job in store.get_many([running.job_id, done.job_id])}
+
+    cancelled = store.cancel(queued.job_id)
+
+    assert cancelled is not None and cancelled.status == "failed"
+    assert cancelled.error is not None and cancelled.error["error"] == CANCELLED
+    assert store.get(queued.job_id) == cancelled
+    assert store.claim(queued.job_id, 60) is None, "a cancelled job is never run"
+    assert store.cancel(running.job_id) is None and store.cancel(done.job_id) is None
+    assert store.cancel("nope") is None
+    assert {j.job_id: j for j in store.get_many(list(before))} == before, "left as they were"
+
+
+def test_a_cancel_and_claims_racing_on_one_job_have_one_winner(store: JobStore) -> None:
+    job = queued_job({"prompt": "a cat"}, store.clock())
+    store.create([job])
+    moves = [lambda: store.cancel(job.job_id)] * 4 + [lambda: store.claim(job.job_id, 60)] * 4
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(lambda move: move(), moves))
+    winners = [o for o in outcomes if o is not None]
+    assert len(winners) == 1
+    final = store.get(job.job_id)
+    assert final == winners[0]
+    assert final.status == "running" or (final.error or {}).get("error") == CANCELLED

@@ -8,7 +8,9 @@ conditional write, so that two workers racing on one job cannot both run it:
   ``attempts``, which is the claim's fencing token;
 - ``finish`` and ``requeue`` only succeed for the holder of the current token,
   so a worker that lost its lease cannot overwrite the job's outcome;
-- ``abandon`` ends an unfinished job whatever its state (the dead-letter path).
+- ``abandon`` ends an unfinished job whatever its state (the dead-letter path);
+- ``cancel`` ends a ``queued`` job before any worker claims it (it fails with
+  error ``Cancelled``); a job already running is left to finish.
 
 A redelivered SQS message therefore finds its job ``running`` (someone holds it)
 or finished (nothing to do), never ``queued``: no second image.
@@ -34,6 +36,8 @@ JobStatus = Literal["queued", "running", "succeeded", "failed"]
 STATUSES: tuple[JobStatus, ...] = ("queued", "running", "succeeded", "failed")
 FINISHED: tuple[JobStatus, ...] = ("succeeded", "failed")
 Clock = Callable[[], float]
+#: The error code of a job cancelled before it ran.
+CANCELLED = "Cancelled"
 
 
 def new_job_id() -> str:
@@ -221,6 +225,24 @@ class JobStore(ABC):
             job_id,
             lambda job: job.status == "running" and job.attempts == token,
             {**changes, "updated_at": self.clock()},
+        )
+
+    def cancel(self, job_id: str) -> Job | None:
+        """End a ``queued`` job: it fails with error ``Cancelled`` and is never run.
+
+        Returns the cancelled job, or None when it is not queued (running, finished or
+        unknown): a claim and a cancel racing on one job, exactly one of them wins.
+        """
+        now = self.clock()
+        error = {
+            "error": CANCELLED,
+            "message": "cancelled before it ran; submit it again to have it made.",
+            "request_id": job_id,
+        }
+        return self._update(
+            job_id,
+            lambda job: job.status == "queued",
+            {"status": "failed", "error": error, "lease_until": 0.0, "updated_at": now},
         )
 
     def set_webhook(self, job_id: str, outcome: Mapping[str, Any]) -> None:
