@@ -128,8 +128,10 @@ def test_the_connection_keeps_the_host_name_while_connecting_to_the_checked_ip(
 def test_never_answering_webhooks_do_not_delay_an_unrelated_job(
     webhook_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Four stuck deliveries, as many as the pool has generation workers.
-    monkeypatch.setattr(webhooks, "BUDGET_S", 4.0)
+    # Four deliveries stuck for 10 s, as many as the pool has generation workers; the
+    # server's stop leaves them after a second (they are daemons, and the job is done).
+    monkeypatch.setattr(webhooks, "BUDGET_S", 10.0)
+    monkeypatch.setattr("genpic.jobs.pool.STOP_TIMEOUT_S", 1.0)
     with Silent() as silent, TestClient(create_app()) as client:
         stuck = [
             client.post("/jobs", json={"prompt": f"p{i}", "webhook_url": silent.url}).json()
@@ -147,7 +149,8 @@ def test_never_answering_webhooks_do_not_delay_an_unrelated_job(
         waited = time.monotonic() - started
 
         assert done["status"] == "succeeded"
-        assert waited < 1.5, f"the unrelated job waited {waited:.2f} s behind stuck webhooks"
+        # About 0.7 s on an idle machine; behind the stuck deliveries it would be 10 s.
+        assert waited < 5.0, f"the unrelated job waited {waited:.2f} s behind stuck webhooks"
         assert all("webhook" not in client.get(f"/jobs/{j['job_id']}").json() for j in stuck)
 
 
@@ -159,7 +162,7 @@ def test_a_delivery_never_takes_longer_than_its_budget(server: type[Silent]) -> 
             receiver.url, {"job_id": "x"}, secret=SECRET, allow_private=True, budget_s=1.5
         )
         took = time.monotonic() - started
-    assert 1.4 <= took < 2.0, f"the delivery took {took:.2f} s"
+    assert 1.4 <= took < 3.0, f"the delivery took {took:.2f} s"  # uncut: 5 or 6 s
     assert outcome["status"] == "failed" and outcome["attempts"] == 1
     assert "1.5 s were used up" in outcome["reason"]
 
