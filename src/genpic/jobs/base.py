@@ -8,7 +8,7 @@ conditional write, so that two workers racing on one job cannot both run it:
   ``attempts``, which is the claim's fencing token;
 - ``finish`` and ``requeue`` only succeed for the holder of the current token,
   so a worker that lost its lease cannot overwrite the job's outcome;
-- ``abandon`` ends an unfinished job whatever its state (the dead-letter path);
+- ``finish`` with no token ends an unfinished job whatever its state (the dead-letter path);
 - ``cancel`` ends a ``queued`` job before any worker claims it (it fails with
   error ``Cancelled``); a job already running is left to finish.
 
