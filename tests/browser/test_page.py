@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,7 @@ def test_generate_shows_image_facts_and_both_prompts(page: Any, server: Server) 
     )
     assert "$0.000" in facts
     details = card.locator(".details").inner_text()
-    assert f"generate {body['timings_ms']['generate']} ms" in details
+    assert f"generate {_as_page_writes(body['timings_ms']['generate'])}" in details
     prompts = card.locator(".prompt-box")
     assert prompts.nth(0).locator("p").inner_text() == VIETNAMESE
     assert prompts.nth(1).locator("p").inner_text() == body["enhanced_prompt"]
@@ -291,3 +292,12 @@ def test_queue_it_runs_the_request_as_a_job_and_shows_its_image(page: Any, serve
     assert len(server.outputs()) == len(before) + 1
     _pick_mode(page, "compare")
     assert page.is_hidden("#queue-it")
+
+
+def _as_page_writes(ms: float) -> str:
+    """A stage's time as render.js writes it: milliseconds below a second, else seconds."""
+    if ms < 1000:
+        return f"{round(ms)} ms"
+    # toFixed rounds the double's exact value, a tie upwards; Python's format would round
+    # a tie (1250 ms) to even.
+    return f"{Decimal(ms / 1000).quantize(Decimal('0.1'), ROUND_HALF_UP)} s"
