@@ -10,7 +10,7 @@ Hierarchy::
     ├── NotFound                      404 NotFound
     ├── IdempotencyConflict           409 IdempotencyConflict (+ Retry-After while running)
     ├── PayloadTooLarge               413 PayloadTooLarge
-    ├── ContentFiltered               422 ContentFiltered
+    ├── ContentFiltered               422 ContentFiltered (+ "screen": which one refused)
     ├── Throttled                     429 Throttled (+ Retry-After)
     ├── ModelUnavailable              502 ModelUnavailable
     ├── StorageError                  502 StorageError
@@ -25,7 +25,12 @@ internal details.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
+
+#: Which screen refused a request: genpic's blocklist, the Bedrock guardrail, the text
+#: model's own refusal to enhance or translate, or the image model's content filter.
+Screen = Literal["blocklist", "guardrail", "enhancer", "model"]
+SCREENS: tuple[Screen, ...] = ("blocklist", "guardrail", "enhancer", "model")
 
 
 class GenpicError(Exception):
@@ -59,7 +64,11 @@ class GenpicError(Exception):
             body["field"] = self.field
         if self.details:
             body["details"] = self.details
-        return body
+        return {**body, **self.extras()}
+
+    def extras(self) -> dict[str, Any]:
+        """Return the public fields this kind of error adds to every error body."""
+        return {}
 
     def headers(self) -> dict[str, str]:
         """Return extra HTTP headers this error calls for."""
@@ -118,10 +127,18 @@ class PayloadTooLarge(GenpicError):
 
 
 class ContentFiltered(GenpicError):
-    """The prompt or the image was refused by moderation or the model's filter."""
+    """The prompt or the image was refused by a screen or the model's filter."""
 
     code = "ContentFiltered"
     status = 422
+
+    def __init__(self, message: str, *, screen: Screen = "model", field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.screen = screen
+
+    def extras(self) -> dict[str, Any]:
+        """Name the screen that refused: blocklist, guardrail, enhancer or model."""
+        return {"screen": self.screen}
 
 
 class Throttled(GenpicError):

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import INPUT_BUCKET, image_bytes
+from tests.conftest import INPUT_BUCKET, OUTPUT_BUCKET, image_bytes
 from tests.integration.helpers import invoke, stored_image
 from tests.support.bedrock_double import BedrockDouble, Fault
 
@@ -94,7 +94,7 @@ def test_content_filter_is_a_422_never_an_empty_image(
     bedrock.set_filter(reason)
     status, _, body = invoke("generate", A_CAT)
     assert status == 422
-    assert body["error"] == "ContentFiltered"
+    assert (body["error"], body["screen"]) == ("ContentFiltered", "model")
     assert aws.list_objects_v2(Bucket="gen-img-out1")["KeyCount"] == 0
 
 
@@ -112,18 +112,13 @@ def test_enhancer_failure_falls_back_to_the_original_prompt(
     stored_image(aws, body)
 
 
-def test_enhancer_content_filter_falls_back(aws: Any, bedrock: BedrockDouble) -> None:
+def test_enhancer_content_filter_refuses_the_request(aws: Any, bedrock: BedrockDouble) -> None:
     bedrock.set_converse_reply("I can't help with that.", stop_reason="content_filtered")
     status, _, body = invoke("enhance", {"prompt": "a dragon", "enhancement_style": "anime"})
-    assert status == 200
-    assert body["enhancement"] == {
-        "status": "fallback",
-        "enhancer": "bedrock",
-        "style": "anime",
-        "model": "amazon.nova-pro-v1:0",
-        "reason": "refused: amazon.nova-pro-v1:0 stopped with content_filtered",
-    }
-    assert body["parameters"]["prompt"] == "a dragon"
+    assert status == 422, body
+    assert (body["error"], body["screen"]) == ("ContentFiltered", "enhancer")
+    assert not [c for c in bedrock.requests if c.operation == "InvokeModel"]
+    assert not aws.list_objects_v2(Bucket=OUTPUT_BUCKET).get("Contents")
 
 
 def test_enhancer_throttling_is_retried(aws: Any, bedrock: BedrockDouble) -> None:

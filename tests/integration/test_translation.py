@@ -180,18 +180,8 @@ def test_no_enhancer_means_no_translation(
     assert "GENPIC_ENHANCER=off" in body["translation"]["reason"]
 
 
-@pytest.mark.parametrize(
-    ("stop_reason", "reason"),
-    [
-        ("max_tokens", "incomplete: amazon.nova-pro-v1:0 stopped at its token limit (max_tokens)"),
-        ("content_filtered", "refused: amazon.nova-pro-v1:0 stopped with content_filtered"),
-        ("guardrail_intervened", "refused: amazon.nova-pro-v1:0 stopped with guardrail_intervened"),
-    ],
-)
-def test_an_unfinished_or_refused_translation_falls_back(
-    aws: Any, bedrock: BedrockDouble, stop_reason: str, reason: str
-) -> None:
-    bedrock.set_converse_reply("a black cat sleeping on", stop_reason=stop_reason)
+def test_an_unfinished_translation_falls_back(aws: Any, bedrock: BedrockDouble) -> None:
+    bedrock.set_converse_reply("a black cat sleeping on", stop_reason="max_tokens")
     status, _, body = invoke("generate", {"prompt": VIETNAMESE})
 
     assert status == 200, body
@@ -199,11 +189,23 @@ def test_an_unfinished_or_refused_translation_falls_back(
         "status": "fallback",
         "source_language": "vi",
         "model": NOVA_PRO,
-        "reason": reason,
+        "reason": "incomplete: amazon.nova-pro-v1:0 stopped at its token limit (max_tokens)",
     }
     assert image_prompt(bedrock) == VIETNAMESE
     assert body["parameters"]["prompt"] == VIETNAMESE
     assert "translated_prompt" not in body
+
+
+@pytest.mark.parametrize("stop_reason", ["content_filtered", "guardrail_intervened"])
+def test_a_refused_translation_refuses_the_request(
+    aws: Any, bedrock: BedrockDouble, stop_reason: str
+) -> None:
+    bedrock.set_converse_reply("Sorry.", stop_reason=stop_reason)
+    status, _, body = invoke("generate", {"prompt": VIETNAMESE})
+
+    assert status == 422, body
+    assert (body["error"], body["screen"]) == ("ContentFiltered", "enhancer")
+    assert not [c for c in bedrock.requests if c.operation == "InvokeModel"]
 
 
 @pytest.mark.parametrize(
@@ -266,17 +268,16 @@ def test_a_guardrail_on_enhancement_is_a_refusal(aws: Any, bedrock: BedrockDoubl
     bedrock.set_converse_reply("Sorry.", stop_reason="guardrail_intervened")
     status, _, body = invoke("enhance", {"prompt": "a cat"})
 
-    assert status == 200, body
-    assert body["enhancement"]["reason"] == (
-        "refused: amazon.nova-pro-v1:0 stopped with guardrail_intervened"
-    )
+    assert status == 422, body
+    assert body["screen"] == "enhancer"
+    assert "stopped with guardrail_intervened" in body["message"]
 
 
 def test_lambda_metrics_count_translations_and_fallbacks(
     aws: Any, bedrock: BedrockDouble, capsys: pytest.CaptureFixture[str]
 ) -> None:
     invoke("generate", {"prompt": VIETNAMESE})
-    bedrock.set_converse_reply("x", stop_reason="content_filtered")
+    bedrock.set_converse_reply("x", stop_reason="max_tokens")
     # Another prompt: the first one's translation is now cached and would cost no call.
     invoke("generate", {"prompt": VIETNAMESE + " trong mưa"})
 

@@ -110,21 +110,29 @@ def test_retry_after_header_has_the_exact_value_per_error(
         assert f"Retry after {retry_after} s" in body["message"]
 
 
-@pytest.mark.parametrize(
-    "stop_reason",
-    ["guardrail_intervened", "content_filtered", "max_tokens"],
-)
-def test_an_enhancer_stop_other_than_end_turn_falls_back_to_the_original_prompt(
-    aws: Any, bedrock: BedrockDouble, stop_reason: str
+def test_an_enhancer_cut_off_at_max_tokens_falls_back_to_the_original_prompt(
+    aws: Any, bedrock: BedrockDouble
 ) -> None:
-    # A refusal, or a rewrite cut off mid-sentence at maxTokens: neither is a prompt to pay for.
-    bedrock.set_converse_reply("a dragon breathing fire over a ruined", stop_reason=stop_reason)
+    # A rewrite cut off mid-sentence at maxTokens is not a prompt to pay for.
+    bedrock.set_converse_reply("a dragon breathing fire over a ruined", stop_reason="max_tokens")
     status, _, body = invoke("enhance", {"prompt": "a dragon"})
     assert status == 200, body
     assert only_invoke(bedrock).body["prompt"] == "a dragon"
     assert body["enhancement"]["status"] == "fallback"
     assert body["enhanced_prompt"] == "a dragon"
-    assert stop_reason in body["enhancement"]["reason"]
+    assert "max_tokens" in body["enhancement"]["reason"]
+
+
+@pytest.mark.parametrize("stop_reason", ["guardrail_intervened", "content_filtered"])
+def test_an_enhancer_refusal_refuses_the_request_without_an_image_model_call(
+    aws: Any, bedrock: BedrockDouble, stop_reason: str
+) -> None:
+    bedrock.set_converse_reply("I can't help with that.", stop_reason=stop_reason)
+    status, _, body = invoke("enhance", {"prompt": "a dragon"})
+    assert status == 422, body
+    assert (body["error"], body["screen"]) == ("ContentFiltered", "enhancer")
+    assert stop_reason in body["message"]
+    assert [c.operation for c in bedrock.requests] == ["Converse"]
 
 
 def test_an_end_turn_rewrite_is_what_the_image_model_gets(aws: Any, bedrock: BedrockDouble) -> None:

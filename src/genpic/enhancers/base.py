@@ -1,7 +1,10 @@
 """The prompt enhancer interface: one abstract method, ``rewrite``; fallback lives here.
 
 Enhancers that can reach a text model also translate (``to_english``); the same
-fallback rule applies: any failure leaves the user's prompt as it was.
+fallback rule applies: any failure leaves the user's prompt as it was. A refusal is not
+a failure: when the text model declines the prompt (its content filter or guardrail),
+the request is refused (``ContentFiltered``, screen ``enhancer``) rather than sent on
+to the image model unchanged.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from genpic.errors import ContentFiltered, GenpicError
 from genpic.logs import logger
 
 EnhancementStatus = Literal["applied", "fallback", "off"]
@@ -18,7 +22,7 @@ TranslationStatus = Literal["applied", "skipped", "fallback", "unavailable"]
 
 
 class EnhancementRefused(Exception):
-    """The enhancer declined to rewrite the prompt (for example a content filter)."""
+    """The text model declined the prompt (its content filter or a guardrail)."""
 
 
 class RewriteIncomplete(Exception):
@@ -72,8 +76,9 @@ class Translation:
 class PromptEnhancer(ABC):
     """Rewrites a short prompt into a detailed one in a named style.
 
-    ``enhance`` never fails: when ``rewrite`` raises, the original prompt is
-    used and the outcome says why, as the original ``enhance_prompt`` function did.
+    ``enhance`` fails only on a refusal: when ``rewrite`` raises anything else, the
+    original prompt is used and the outcome says why, as the original ``enhance_prompt``
+    function did.
     """
 
     name: ClassVar[str]
@@ -91,7 +96,13 @@ class PromptEnhancer(ABC):
         raise TranslationUnavailable(f"the {self.name} enhancer cannot translate")
 
     def enhance(self, prompt: str, style: str) -> Enhancement:
-        """Rewrite ``prompt``, falling back to it unchanged on any failure."""
+        """Rewrite ``prompt``, falling back to it unchanged on any failure but a refusal.
+
+        Raises
+        ------
+        ContentFiltered
+            The text model refused the prompt (screen ``enhancer``).
+        """
         rewrite = self._attempt(lambda: self.rewrite(prompt, style), "enhancer", "prompt")
         if isinstance(rewrite, str):
             return self._fallback(prompt, style, rewrite)
@@ -106,7 +117,13 @@ class PromptEnhancer(ABC):
         )
 
     def translate(self, prompt: str, source_language: str) -> Translation:
-        """Translate ``prompt`` into English, falling back to it unchanged on any failure."""
+        """Translate ``prompt`` into English, falling back to it unchanged on any failure.
+
+        Raises
+        ------
+        ContentFiltered
+            The text model refused the prompt (screen ``enhancer``).
+        """
         try:
             rewrite = self._attempt(lambda: self.to_english(prompt), "translator", "translation")
         except TranslationUnavailable as exc:
@@ -127,7 +144,11 @@ class PromptEnhancer(ABC):
         try:
             rewrite = call()
         except EnhancementRefused as exc:
-            return f"refused: {exc}"
+            raise ContentFiltered(
+                f"The text model refused the prompt ({exc}); it is not sent to the image "
+                "model. Rephrase the prompt.",
+                screen="enhancer",
+            ) from exc
         except RewriteIncomplete as exc:
             return f"incomplete: {exc}"
         except TranslationUnavailable:
@@ -153,8 +174,6 @@ class PromptEnhancer(ABC):
 
 def _describe(exc: Exception) -> str:
     # Public errors carry a safe message; anything else is named by type only.
-    from genpic.errors import GenpicError
-
     if isinstance(exc, GenpicError):
         return f"{exc.code}: {exc.message}"
     return type(exc).__name__

@@ -41,14 +41,16 @@ def error_response(error: GenpicError, request_id: str, path: str) -> JSONRespon
 
 
 def openai_body(error: GenpicError) -> dict[str, Any]:
-    """Return ``error`` in OpenAI's shape: ``{"error": {message, type, param, code}}``."""
+    """Return ``error`` in OpenAI's shape: ``{"error": {message, type, param, code}}``.
+
+    genpic's own extra fields (a refusal's ``screen``) ride along inside the object.
+    """
     if error.status >= 500:
         kind = "server_error"
     else:
         kind = _OPENAI_TYPES.get(error.status, "invalid_request_error")
-    return {
-        "error": {"message": error.message, "type": kind, "param": error.field, "code": error.code}
-    }
+    fields = {"message": error.message, "type": kind, "param": error.field, "code": error.code}
+    return {"error": {**fields, **error.extras()}}
 
 
 def install(app: FastAPI) -> None:
