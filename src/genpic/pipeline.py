@@ -19,12 +19,15 @@ from genpic.catalog import image_cost, text_cost
 from genpic.deadline import request_deadline
 from genpic.engines.base import ImageEngine, ImageJob
 from genpic.enhancers.base import Enhancement, PromptEnhancer, Translation
+from genpic.errors import ContentFiltered
 from genpic.experiment import experiment_for
 from genpic.images import ImageInfo, normalize_output
 from genpic.inputs import InitImageLoader
 from genpic.language import detect_language
 from genpic.logs import logger
 from genpic.request import GenerationRequest, parse_request
+from genpic.screens import refusals
+from genpic.screens.stage import Screens
 from genpic.settings import Settings
 from genpic.storage.base import ImageStore, StoredImage
 
@@ -42,12 +45,13 @@ class Timings:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        """Time the enclosed block as stage ``name``."""
+        """Time the enclosed block as stage ``name`` (added up when it runs more than once)."""
         start = time.perf_counter()
         try:
             yield
         finally:
-            self.stages[name] = round((time.perf_counter() - start) * 1000)
+            elapsed = round((time.perf_counter() - start) * 1000)
+            self.stages[name] = self.stages.get(name, 0) + elapsed
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,8 @@ class Pipeline:
     records
         The records store (image records, result and enhancement caches, idempotency,
         the A/B experiment); by default the one ``settings`` names.
+    screens
+        The blocklist and guardrail every prompt passes; by default as ``settings`` says.
     """
 
     def __init__(
@@ -156,8 +162,10 @@ class Pipeline:
         store: ImageStore | None = None,
         inputs: InitImageLoader | None = None,
         records: RecordStore | None = None,
+        screens: Screens | None = None,
     ) -> None:
         self.settings = settings
+        self.screens = screens or Screens(settings)
         self.engine = engine or backends.create_engine(settings)
         self.enhancer = enhancer if enhancer is not None else backends.create_enhancer(settings)
         self.store = store or backends.create_store(settings)
@@ -196,7 +204,13 @@ class Pipeline:
     def run(self, request: GenerationRequest, request_id: str) -> GenerationResult:
         """Generate and store the image ``request`` asks for (or reuse a cached one)."""
         timings = Timings()
-        with timings.stage("total"), request_deadline(self.settings.request_timeout_s):
+        with (
+            refusals.counted(),
+            timings.stage("total"),
+            request_deadline(self.settings.request_timeout_s),
+        ):
+            with timings.stage("screen"):
+                self.screens.check_prompt(request.prompt)
             init_image = self.inputs.load(request)
             hit = self.memory.lookup(request, init_image) if self.memory else None
             if hit is None:
@@ -243,11 +257,14 @@ class Pipeline:
         timings: Timings,
     ) -> tuple[bytes, ImageInfo, int, StoredImage, Enhancement, Translation | None]:
         with timings.stage("enhance"):
-            enhancement = self.enhance(request)
+            enhancement = self._enhance(request)
         with timings.stage("translate"):
             translation = self._translate(request, enhancement)
+        prompt = translation.prompt if translation else enhancement.prompt
+        with timings.stage("screen"):
+            self._screen_rewrite(request, prompt, "translated" if translation else "enhanced")
         job = ImageJob(
-            prompt=translation.prompt if translation else enhancement.prompt,
+            prompt=prompt,
             model=request.model,
             seed=request.seed,
             output_format=request.output_format,
@@ -259,6 +276,8 @@ class Pipeline:
         with timings.stage("generate"):
             rendered = self.engine.render(job)
             data, image = normalize_output(rendered.data, request.output_format)
+        with timings.stage("screen"):
+            self._screen_image(data, image)
         with timings.stage("store"):
             stored = self.store.save(
                 request.model,
@@ -297,7 +316,31 @@ class Pipeline:
         )
 
     def enhance(self, request: GenerationRequest) -> Enhancement:
-        """Return the prompt ``request`` will be generated from (enhanced, or as given)."""
+        """Return the prompt ``request`` would be generated from: the dry run of enhancing.
+
+        The prompt and its rewrite pass the same screens as a generation's.
+        """
+        with refusals.counted():
+            self.screens.check_prompt(request.prompt)
+            enhancement = self._enhance(request)
+            self._screen_rewrite(request, enhancement.prompt, "enhanced")
+        return enhancement
+
+    def _screen_rewrite(self, request: GenerationRequest, prompt: str, how: str) -> None:
+        # The prompt as given passed already; a rewrite is a new text for the model.
+        if prompt != request.prompt:
+            self.screens.check_prompt(prompt, f"{how} prompt")
+
+    def _screen_image(self, data: bytes, image: ImageInfo) -> None:
+        try:
+            self.screens.check_image(data, image.content_type)
+        except ContentFiltered:
+            # Made and billed, but never stored or linked: counted so the spend is visible.
+            refusals.count_withheld_image()
+            logger.warning("generated image withheld by the guardrail")
+            raise
+
+    def _enhance(self, request: GenerationRequest) -> Enhancement:
         style = request.enhancement_style
         if not request.enhance_prompt:
             return Enhancement(prompt=request.prompt, status="off", enhancer="none", style=style)
@@ -351,7 +394,7 @@ class Pipeline:
         return round(cost, 6)
 
 
-_STAGES = ("enhance", "translate", "generate", "store", "total")
+_STAGES = ("screen", "enhance", "translate", "generate", "store", "total")
 
 
 def _message(preview: bool) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,8 +45,19 @@ MODEL_RPS = "GENPIC_MODEL_RPS"
 WEBHOOK_SECRET = "GENPIC_WEBHOOK_SECRET"
 WEBHOOK_ALLOW_PRIVATE = "GENPIC_WEBHOOK_ALLOW_PRIVATE"
 JOB_MAX_RECEIVES = "GENPIC_JOB_MAX_RECEIVES"
+BLOCKLIST = "GENPIC_BLOCKLIST"
+BLOCKLIST_DEFAULT = "GENPIC_BLOCKLIST_DEFAULT"
+GUARDRAIL_ID = "GENPIC_GUARDRAIL_ID"
+GUARDRAIL_VERSION = "GENPIC_GUARDRAIL_VERSION"
+GUARDRAIL_IMAGES = "GENPIC_GUARDRAIL_IMAGES"
 
 DEFAULT_REGION = "us-west-2"
+# ApplyGuardrail's own patterns for guardrailIdentifier and guardrailVersion
+# (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ApplyGuardrail.html).
+_GUARDRAIL_ID = re.compile(
+    r"[a-z0-9]+|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+"
+)
+_GUARDRAIL_VERSION = re.compile(r"[1-9][0-9]{0,7}|DRAFT")
 N = TypeVar("N", int, float)
 
 
@@ -87,6 +99,13 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_allow_private: bool = False
     job_max_receives: int = 5
+    # Screens (genpic.screens): the operator's blocklist file, the built-in list, and the
+    # Bedrock guardrail every prompt (and, with guardrail_images, every image) must pass.
+    blocklist: Path | None = None
+    blocklist_default: bool = True
+    guardrail_id: str | None = None
+    guardrail_version: str = "DRAFT"
+    guardrail_images: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -125,11 +144,33 @@ class Settings:
             webhook_secret=env.get(WEBHOOK_SECRET) or None,
             webhook_allow_private=_choice(env, WEBHOOK_ALLOW_PRIVATE, "false") == "true",
             job_max_receives=_number(env, JOB_MAX_RECEIVES, int, 5),
+            blocklist=Path(env[BLOCKLIST]) if env.get(BLOCKLIST) else None,
+            blocklist_default=_switch(env, BLOCKLIST_DEFAULT, default=True),
+            guardrail_id=_matching(env, GUARDRAIL_ID, _GUARDRAIL_ID, "a guardrail id or ARN"),
+            guardrail_version=_matching(
+                env, GUARDRAIL_VERSION, _GUARDRAIL_VERSION, "DRAFT or a version number"
+            )
+            or "DRAFT",
+            guardrail_images=_switch(env, GUARDRAIL_IMAGES, default=False),
         )
 
 
 def _choice(env: Mapping[str, str], name: str, default: str) -> str:
     return (env.get(name) or default).strip().lower()
+
+
+def _switch(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    value = _choice(env, name, "on" if default else "off")
+    if value not in ("on", "off"):
+        raise ConfigurationError(f"{name}={env[name]!r} is not supported; use on or off.")
+    return value == "on"
+
+
+def _matching(env: Mapping[str, str], name: str, pattern: re.Pattern[str], what: str) -> str | None:
+    value = env.get(name, "").strip()
+    if value and not pattern.fullmatch(value):
+        raise ConfigurationError(f"{name}={env[name]!r} is not {what}.")
+    return value or None
 
 
 def _translate_mode(env: Mapping[str, str]) -> TranslateMode:
