@@ -388,3 +388,72 @@ def test_amazon_image_models_answer_a_png_of_the_asked_size(
     double.set_filter("on")
     with pytest.raises(ClientError, match="blocked by our content filters"):
         bedrock.invoke_model(modelId=model, body=json.dumps(body))
+
+
+def test_apply_guardrail_answers_in_the_real_response_shape(double: BedrockDouble) -> None:
+    bedrock = client(double)
+    passed = bedrock.apply_guardrail(
+        guardrailIdentifier="gr0test1",
+        guardrailVersion="DRAFT",
+        source="INPUT",
+        content=[{"text": {"text": "a lighthouse"}}],
+    )
+    assert (passed["action"], passed["outputs"]) == ("NONE", [])
+    assert "actionReason" not in passed
+    assert passed["usage"]["contentPolicyUnits"] == 1
+    blocked = bedrock.apply_guardrail(
+        guardrailIdentifier="arn:aws:bedrock:us-west-2:123456789012:guardrail/gr0test1",
+        guardrailVersion="2",
+        source="INPUT",
+        content=[{"text": {"text": "x" * 1500 + " BOMB"}}],
+    )
+    assert blocked["action"] == "GUARDRAIL_INTERVENED"
+    assert blocked["actionReason"] and blocked["outputs"][0]["text"]
+    [assessment] = blocked["assessments"]
+    assert assessment["contentPolicy"]["filters"][0]["action"] == "BLOCKED"
+    assert blocked["usage"]["contentPolicyUnits"] == 2  # 1,505 characters: two text units
+    recorded = double.requests[-1]
+    assert (recorded.operation, recorded.version) == ("ApplyGuardrail", "2")
+    assert recorded.model_id.endswith("guardrail/gr0test1")
+
+
+def test_apply_guardrail_screens_png_and_jpeg_images_only(double: BedrockDouble) -> None:
+    bedrock = client(double)
+    png = io.BytesIO()
+    Image.new("RGB", (64, 64)).save(png, "PNG")
+    image = {"image": {"format": "png", "source": {"bytes": png.getvalue()}}}
+    answer = bedrock.apply_guardrail(
+        guardrailIdentifier="gr0test1", guardrailVersion="DRAFT", source="OUTPUT", content=[image]
+    )
+    assert (answer["action"], answer["usage"]["contentPolicyImageUnits"]) == ("NONE", 1)
+    double.guardrails.block_images = True
+    answer = bedrock.apply_guardrail(
+        guardrailIdentifier="gr0test1", guardrailVersion="DRAFT", source="OUTPUT", content=[image]
+    )
+    assert answer["action"] == "GUARDRAIL_INTERVENED"
+    image["image"]["format"] = "jpeg"  # bytes that are a PNG
+    with pytest.raises(ClientError) as refused:
+        bedrock.apply_guardrail(
+            guardrailIdentifier="gr0test1",
+            guardrailVersion="DRAFT",
+            source="OUTPUT",
+            content=[image],
+        )
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+
+
+@pytest.mark.parametrize(
+    ("identifier", "version", "code"),
+    [("nosuch1", "DRAFT", "ResourceNotFoundException"), ("gr0test1", "0", "ValidationException")],
+)
+def test_apply_guardrail_refuses_unknown_guardrails_and_bad_versions(
+    double: BedrockDouble, identifier: str, version: str, code: str
+) -> None:
+    with pytest.raises(ClientError) as refused:
+        client(double).apply_guardrail(
+            guardrailIdentifier=identifier,
+            guardrailVersion=version,
+            source="INPUT",
+            content=[{"text": {"text": "a cat"}}],
+        )
+    assert refused.value.response["Error"]["Code"] == code

@@ -40,6 +40,7 @@ _MUST_ALTERNATE = (
     "Make sure the conversation alternates between user and assistant roles and try again."
 )
 _ROUTE = re.compile(r"^/model/([^/]+)/(invoke|converse)$")
+_GUARDRAIL_ROUTE = re.compile(r"^/guardrail/([^/]+)/version/([^/]+)/apply$")
 
 # Image model id -> whether it supports image-to-image.
 IMAGE_MODELS: dict[str, bool] = {
@@ -105,16 +106,38 @@ TRANSLATIONS = {
 }
 TRANSLATED_PREFIX = "in English: "
 STOP_REASONS = frozenset(cast(StringShape, _SERVICE_MODEL.shape_for("StopReason")).enum)
+# ApplyGuardrail (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ApplyGuardrail.html):
+# the path patterns, the sources, and the image limits of the image content filter
+# (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-mmfilter.html).
+GUARDRAIL_VERSION = re.compile(r"[1-9][0-9]{0,7}|DRAFT")
+GUARDRAIL_SOURCES = frozenset({"INPUT", "OUTPUT"})
+GUARDRAIL_IMAGE_FORMATS = {"png": "PNG", "jpeg": "JPEG"}
+GUARDRAIL_MAX_IMAGE_BYTES = 4 * 1024 * 1024
+GUARDRAIL_TEXT_UNIT = 1000  # characters per text unit, the billing unit
+BLOCKED_MESSAGING = "Sorry, the model cannot answer this question."
 CONTENT_KEYS = frozenset(cast(StructureShape, _SERVICE_MODEL.shape_for("ContentBlock")).members)
 
 
 @dataclass
 class RecordedCall:
-    """One request the double received."""
+    """One request the double received (``model_id``: the guardrail id for ApplyGuardrail)."""
 
     operation: str
     model_id: str
     body: dict[str, Any]
+    version: str | None = None
+
+
+@dataclass
+class GuardrailRules:
+    """What the double's guardrails block: texts with one of ``words``, and images if asked.
+
+    ``known`` holds the guardrail ids that exist; any other id is a ResourceNotFound.
+    """
+
+    known: frozenset[str] = frozenset({"gr0test1"})
+    words: frozenset[str] = frozenset({"bomb"})
+    block_images: bool = False
 
 
 @dataclass
@@ -317,7 +340,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class BedrockDouble(Served):
-    """A fake Bedrock Runtime endpoint (InvokeModel for Stability, Converse for Nova)."""
+    """A fake Bedrock Runtime endpoint (InvokeModel, Converse for Nova, ApplyGuardrail).
+
+    ``guardrails`` (a ``GuardrailRules``) says which guardrails exist and what they block.
+    """
 
     def __init__(self) -> None:
         self.requests: list[RecordedCall] = []
@@ -325,6 +351,7 @@ class BedrockDouble(Served):
         self._faults: list[Fault] = []
         self._reply: tuple[str | None, str] = (None, "end_turn")
         self._filter: str | None = None
+        self.guardrails = GuardrailRules()
         self._quota: tuple[float, float] | None = None  # (requests per second, burst)
         self._tokens = 0.0
         self._refilled = 0.0
@@ -365,6 +392,7 @@ class BedrockDouble(Served):
             self._faults.clear()
             self._reply = (None, "end_turn")
             self._filter = None
+            self.guardrails = GuardrailRules()
             self._quota = None
 
     def inject(self, *faults: Fault) -> None:
@@ -413,20 +441,26 @@ class BedrockDouble(Served):
 
     def _handle(self, handler: BaseHTTPRequestHandler, raw: bytes) -> None:
         """Record, apply faults, then answer one request."""
-        match = _ROUTE.match(urlsplit(handler.path).path) if handler.command == "POST" else None
-        if match is None:
+        path = urlsplit(handler.path).path if handler.command == "POST" else ""
+        match, guardrail = _ROUTE.match(path), _GUARDRAIL_ROUTE.match(path)
+        if match is None and guardrail is None:
             message = f"Unknown operation {handler.command} {handler.path}"
             _send(handler, 404, {"message": message}, "UnknownOperationException")
             return
-        operation = "InvokeModel" if match[2] == "invoke" else "Converse"
-        model_id = unquote(match[1])
+        version = None
+        if guardrail is not None:
+            operation, model_id, version = "ApplyGuardrail", unquote(guardrail[1]), guardrail[2]
+        else:
+            assert match is not None
+            operation = "InvokeModel" if match[2] == "invoke" else "Converse"
+            model_id = unquote(match[1])
         try:
             body = json.loads(raw or b"{}")
         except ValueError:
             body = None
         with self._lock:
             recorded = body if isinstance(body, dict) else {}
-            self.requests.append(RecordedCall(operation, model_id, recorded))
+            self.requests.append(RecordedCall(operation, model_id, recorded, version))
             fault = next((f for f in self._faults if f.operation in (None, operation)), None)
             if fault is not None:
                 self._faults.remove(fault)
@@ -440,8 +474,11 @@ class BedrockDouble(Served):
         try:
             if not isinstance(body, dict):
                 raise _malformed("#: expected type: JSONObject")
-            answer = self._invoke if operation == "InvokeModel" else self._converse
-            payload = answer(model_id, body)
+            if version is not None:
+                payload = self._apply_guardrail(model_id, unquote(version), body)
+            else:
+                answer = self._invoke if operation == "InvokeModel" else self._converse
+                payload = answer(model_id, body)
         except BedrockError as error:
             _send_error(handler, error)
         else:
@@ -563,6 +600,99 @@ class BedrockDouble(Served):
             },
             "metrics": {"latencyMs": 5},
         }
+
+    def _apply_guardrail(
+        self, guardrail: str, version: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Answer ApplyGuardrail like a guardrail with a SEXUAL content filter (text and image)."""
+        if not GUARDRAIL_VERSION.fullmatch(version):
+            raise _invalid(f"1 validation error detected: Value '{version}' at 'guardrailVersion'")
+        with self._lock:
+            rules = self.guardrails
+        if guardrail.rsplit("/", 1)[-1] not in rules.known:
+            raise BedrockError(
+                "ResourceNotFoundException", "The guardrail identifier or version is invalid."
+            )
+        if body.get("source") not in GUARDRAIL_SOURCES:
+            raise _invalid(
+                "1 validation error detected: Value at 'source' failed to satisfy constraint"
+            )
+        content = body.get("content")
+        if not isinstance(content, list) or not content:
+            raise _invalid("The content field must be a non-empty list of content blocks.")
+        texts, images = _guardrail_content(content)
+        blocked = any(word in text.casefold() for text in texts for word in rules.words)
+        blocked = blocked or bool(images and rules.block_images)
+        text_units = sum(-(-len(text) // GUARDRAIL_TEXT_UNIT) for text in texts)
+        usage = {
+            "topicPolicyUnits": 0,
+            "contentPolicyUnits": text_units,
+            "wordPolicyUnits": text_units,
+            "sensitiveInformationPolicyUnits": 0,
+            "sensitiveInformationPolicyFreeUnits": 0,
+            "contextualGroundingPolicyUnits": 0,
+            "contentPolicyImageUnits": images,
+        }
+        filters = [
+            {
+                "type": "SEXUAL",
+                "confidence": "HIGH" if blocked else "NONE",
+                "filterStrength": "HIGH",
+                "action": "BLOCKED" if blocked else "NONE",
+                "detected": blocked,
+            }
+        ]
+        characters = sum(map(len, texts))
+        answer: dict[str, Any] = {
+            "usage": usage,
+            "action": "GUARDRAIL_INTERVENED" if blocked else "NONE",
+            "outputs": [{"text": BLOCKED_MESSAGING}] if blocked else [],
+            "assessments": [
+                {
+                    "contentPolicy": {"filters": filters},
+                    "invocationMetrics": {"guardrailProcessingLatency": 42, "usage": usage},
+                }
+            ],
+            "guardrailCoverage": {
+                "textCharacters": {"guarded": characters, "total": characters},
+                "images": {"guarded": images, "total": images},
+            },
+        }
+        if blocked:
+            answer["actionReason"] = "Guardrail blocked."
+        return answer
+
+
+def _guardrail_content(content: list[Any]) -> tuple[list[str], int]:
+    """Validate ApplyGuardrail content blocks; return their texts and the number of images."""
+    texts: list[str] = []
+    images = 0
+    for i, block in enumerate(content):
+        if not isinstance(block, dict) or len(block) != 1 or not set(block) <= {"text", "image"}:
+            raise _invalid(f"content.{i} must have exactly one of text or image.")
+        if "text" in block:
+            text = block["text"].get("text") if isinstance(block["text"], dict) else None
+            if not isinstance(text, str):
+                raise _invalid(f"content.{i}.text.text is required.")
+            texts.append(text)
+            continue
+        image = block["image"]
+        fmt = image.get("format") if isinstance(image, dict) else None
+        if fmt not in GUARDRAIL_IMAGE_FORMATS:
+            raise _invalid(f"content.{i}.image.format must be one of png, jpeg.")
+        try:
+            raw = base64.b64decode(image["source"]["bytes"], validate=True)
+            with Image.open(io.BytesIO(raw)) as opened:
+                opened.load()
+                actual = opened.format
+        except (binascii.Error, KeyError, TypeError, ValueError, OSError):
+            raise _invalid(f"content.{i}.image: the image could not be decoded.") from None
+        if len(raw) > GUARDRAIL_MAX_IMAGE_BYTES:
+            raise _invalid(f"content.{i}.image is over the 4 MB limit.")
+        if actual != GUARDRAIL_IMAGE_FORMATS[fmt]:
+            raise _invalid(f"content.{i}.image is {actual}, not {fmt}.")
+        images += 1
+    return texts, images
 
 
 def _default_reply(system: str, prompt: str) -> str:

@@ -28,8 +28,11 @@ _session_lock = threading.Lock()
 Service = Literal["s3", "bedrock-runtime", "dynamodb", "sqs"]
 
 
-def bedrock_runtime(settings: Settings, stage: Literal["text", "model"]) -> Any:
+def bedrock_runtime(settings: Settings, stage: Literal["text", "model", "store"]) -> Any:
     """Return a Bedrock Runtime client for a text-model or image-model call.
+
+    A guardrail screens prompts in the ``text`` stage and a generated image in the
+    ``store`` stage (after the model, in the time kept for storing it).
 
     Raises
     ------
@@ -63,6 +66,10 @@ def warm(settings: Settings) -> None:
     if "bedrock" in (settings.engine, settings.enhancer):
         bedrock_runtime(settings, "text")
         bedrock_runtime(settings, "model")
+    if settings.guardrail_id:
+        bedrock_runtime(settings, "text")
+        if settings.guardrail_images:
+            bedrock_runtime(settings, "store")
     if settings.storage == "s3":
         s3(settings, "input")
         s3(settings, "store")

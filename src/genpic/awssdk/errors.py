@@ -93,6 +93,26 @@ def bedrock_error(exc: Exception, model: str, region: str) -> GenpicError:
     return ModelUnavailable(f"Bedrock answered {code} for {model}: {detail}")
 
 
+def guardrail_error(exc: Exception, guardrail: str, version: str) -> GenpicError:
+    """Translate an ApplyGuardrail failure on ``guardrail`` (``version``) into a public error.
+
+    A guardrail that is missing or not allowed is the deployment's fault, never the
+    caller's: the request is refused rather than screened by nothing.
+    """
+    code = error_code(exc)
+    if code == "ResourceNotFoundException":
+        return ConfigurationError(
+            f"Guardrail {guardrail} version {version} was not found in this region. Fix "
+            "GENPIC_GUARDRAIL_ID / GENPIC_GUARDRAIL_VERSION, or unset GENPIC_GUARDRAIL_ID."
+        )
+    if code == "AccessDeniedException":
+        return ConfigurationError(
+            f"Applying guardrail {guardrail} was denied ({_safe_message(exc)}). Allow "
+            "bedrock:ApplyGuardrail on it in the function's IAM role, or fix GENPIC_GUARDRAIL_ID."
+        )
+    return bedrock_error(exc, f"guardrail {guardrail}", "this region")
+
+
 def s3_error(exc: Exception, bucket: str, key: str, *, reading_input: bool) -> GenpicError:
     """Translate an S3 failure on ``bucket``/``key`` into a public error."""
     code = error_code(exc)
