@@ -149,6 +149,10 @@ class Evaluator:
             return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{self._ref(name)}"
         if (kind, attribute) == ("AWS::SQS::Queue", "QueueName"):
             return str(self._ref(name))
+        if (kind, attribute) == ("AWS::Bedrock::Guardrail", "GuardrailId"):
+            return str(self._ref(name))
+        if (kind, attribute) == ("AWS::Bedrock::Guardrail", "GuardrailArn"):
+            return f"arn:aws:bedrock:{REGION}:{ACCOUNT}:guardrail/{self._ref(name)}"
         if (kind, attribute) == ("AWS::DynamoDB::Table", "Arn"):
             return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self._ref(name)}"
         return f"{name}.{attribute}"

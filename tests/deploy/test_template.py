@@ -32,6 +32,7 @@ FUNCTIONS = {
 SDK_ACTIONS = {
     "invoke_model": "bedrock:InvokeModel",
     "converse": "bedrock:InvokeModel",
+    "apply_guardrail": "bedrock:ApplyGuardrail",
     "put_object": "s3:PutObject",
     "get_object": "s3:GetObject",
     "generate_presigned_url": "s3:GetObject",
@@ -74,6 +75,8 @@ UNSET_ON_PURPOSE = {
     "GENPIC_RECORDS": "dynamodb is the default on Lambda",
     "GENPIC_CACHE_TTL_DAYS": "the default (30 days) matches OutputRetentionDays' default",
     "GENPIC_WEBHOOK_ALLOW_PRIVATE": "webhooks never go to private addresses from AWS",
+    "GENPIC_BLOCKLIST": "the built-in list ships in the bundle; an operator's own is a file in a layer",
+    "GENPIC_BLOCKLIST_DEFAULT": "the built-in blocklist is on unless a deployer turns it off",
 }
 # The jobs feature's SDK calls (src/genpic/jobs) by the function that makes them. Scan lists
 # jobs for `genpic jobs`, an operator's command run with their own credentials: no function.
@@ -198,6 +201,18 @@ def needed(evaluator: Evaluator, function: str) -> set[tuple[str, str]]:
             (SDK_ACTIONS[call], f"{table}/index/{RECENT_INDEX}")
             for call in records_calls & LISTING_CALLS
         }
+    if settings.guardrail_id:
+        guardrail = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:guardrail/{settings.guardrail_id}"
+        pairs.add(("bedrock:ApplyGuardrail", guardrail))
+        profile = evaluator.params["GuardrailProfile"]
+        if profile:
+            # A Standard-tier guardrail routes through its profile, in each of its regions.
+            pairs.add(
+                (
+                    "bedrock:ApplyGuardrail",
+                    f"arn:aws:bedrock:*:{ACCOUNT}:guardrail-profile/{profile}",
+                )
+            )
     if evaluator.condition("TracingOn"):
         # X-Ray has no resource-level permissions: the one "*" the template may grant.
         pairs |= {("xray:PutTraceSegments", "*"), ("xray:PutTelemetryRecords", "*")}
@@ -271,8 +286,14 @@ def test_the_jobs_queue_outlives_the_worker_and_reports_partial_failures() -> No
         {},
         {"TextModel": "us.amazon.nova-pro-v1:0", "ImageModel4": "amazon.nova-canvas-v1:0"},
         {"ImageModel2": "", "ImageModel3": "", "Tracing": "Active"},
+        {"Guardrail": "none"},
+        {
+            "Guardrail": "abc123def",
+            "GuardrailVersion": "2",
+            "GuardrailProfile": "us.guardrail.v1:0",
+        },
     ],
-    ids=["defaults", "inference-profile", "one-model-traced"],
+    ids=["defaults", "inference-profile", "one-model-traced", "no-guardrail", "own-guardrail"],
 )
 @pytest.mark.parametrize("function", list(FUNCTIONS))
 def test_each_role_grants_exactly_what_its_code_uses(
@@ -280,6 +301,50 @@ def test_each_role_grants_exactly_what_its_code_uses(
 ) -> None:
     evaluator = Evaluator(TEMPLATE, overrides)
     assert granted(evaluator, function) == needed(evaluator, function)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, {"GENPIC_GUARDRAIL_ID": "contentguardrail", "GENPIC_GUARDRAIL_VERSION": "DRAFT"}),
+        (
+            {"Guardrail": "abc123def", "GuardrailVersion": "4"},
+            {"GENPIC_GUARDRAIL_ID": "abc123def", "GENPIC_GUARDRAIL_VERSION": "4"},
+        ),
+        ({"Guardrail": "none"}, {}),
+    ],
+    ids=["created", "existing", "none"],
+)
+def test_every_function_applies_the_guardrail_the_parameters_choose(
+    overrides: dict[str, str], expected: dict[str, str]
+) -> None:
+    evaluator = Evaluator(TEMPLATE, overrides)
+    for function in FUNCTIONS:
+        env = environment(evaluator, function)
+        chosen = {
+            k: v for k, v in env.items() if k in ("GENPIC_GUARDRAIL_ID", "GENPIC_GUARDRAIL_VERSION")
+        }
+        assert chosen == expected, function
+        assert ("GENPIC_GUARDRAIL_IMAGES" in env) == bool(expected)
+    assert evaluator.condition("CreateGuardrail") == (overrides == {})
+
+
+def test_the_created_guardrail_filters_images_only_when_they_are_screened() -> None:
+    guardrail = TEMPLATE["Resources"]["ContentGuardrail"]
+    assert guardrail["Condition"] == "CreateGuardrail"
+    for images, modalities in (("on", ["TEXT", "IMAGE"]), ("off", ["TEXT"])):
+        config = Evaluator(TEMPLATE, {"GuardrailImages": images}).resolve(guardrail["Properties"])
+        filters = {f["Type"]: f for f in config["ContentPolicyConfig"]["FiltersConfig"]}
+        assert filters["SEXUAL"]["OutputModalities"] == modalities
+        assert filters["PROMPT_ATTACK"]["OutputStrength"] == "NONE"
+        assert config["WordPolicyConfig"]["WordsConfig"]
+    standard = Evaluator(TEMPLATE, {"GuardrailProfile": "us.guardrail.v1:0"}).resolve(
+        guardrail["Properties"]
+    )
+    assert standard["ContentPolicyConfig"]["ContentFiltersTierConfig"] == {"TierName": "STANDARD"}
+    assert standard["CrossRegionConfig"]["GuardrailProfileArn"].endswith(
+        "guardrail-profile/us.guardrail.v1:0"
+    )
 
 
 def test_the_api_routes_the_two_original_endpoints_and_sends_the_rest_to_the_app() -> None:
