@@ -82,7 +82,7 @@ def test_throttling_delays_a_job_and_it_later_succeeds(
 
 
 def test_content_filtered_fails_at_once_without_retry(
-    on_aws: JobsOnAws, bedrock: BedrockDouble
+    on_aws: JobsOnAws, bedrock: BedrockDouble, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bedrock.set_filter("Filter reason: prompt")
     job_id = on_aws.client.post("/jobs", json={"prompt": "something"}).json()["job_id"]
@@ -91,7 +91,9 @@ def test_content_filtered_fails_at_once_without_retry(
 
     job = on_aws.job(job_id)
     assert job["status"] == "failed"
-    assert job["error"]["error"] == "ContentFiltered"
+    assert (job["error"]["error"], job["error"]["screen"]) == ("ContentFiltered", "model")
+    # The worker's metrics count the refusal under its screen.
+    assert any('"RefusedByModel":[1.0]' in line for line in capsys.readouterr().out.splitlines())
     assert len(events) == 1 and invocations(bedrock) == 1
     assert receive_event(on_aws.sqs, on_aws.queue_url) is None, "the message was deleted"
 

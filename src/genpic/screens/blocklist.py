@@ -44,8 +44,10 @@ DEFAULT_LIST = Path(__file__).with_name("default_blocklist.txt")
 
 def words(text: str) -> tuple[str, ...]:
     """Return ``text`` as the folded words the blocklist compares."""
+    if text.isascii():  # no accents, no invisible characters: only case to fold
+        return tuple(word for word in _SEPARATORS.split(text.lower()) if word)
     folded = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
-    kept = "".join(c for c in folded if unicodedata.category(c) not in _DROPPED)
+    kept = "".join(c for c in folded if c.isascii() or unicodedata.category(c) not in _DROPPED)
     return tuple(word for word in _SEPARATORS.split(kept) if word)
 
 
