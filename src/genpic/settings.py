@@ -43,6 +43,7 @@ AB_ENHANCE_SHARE = "GENPIC_AB_ENHANCE_SHARE"
 QUEUE_URL = "GENPIC_QUEUE_URL"
 MODEL_RPS = "GENPIC_MODEL_RPS"
 WEBHOOK_SECRET = "GENPIC_WEBHOOK_SECRET"
+WEBHOOK_SECRET_ARN = "GENPIC_WEBHOOK_SECRET_ARN"
 WEBHOOK_ALLOW_PRIVATE = "GENPIC_WEBHOOK_ALLOW_PRIVATE"
 JOB_MAX_RECEIVES = "GENPIC_JOB_MAX_RECEIVES"
 BLOCKLIST = "GENPIC_BLOCKLIST"
@@ -97,6 +98,8 @@ class Settings:
     queue_url: str | None = None
     model_rps: float | None = None
     webhook_secret: str | None = field(default=None, repr=False)
+    # On AWS the key stays in Secrets Manager and is read at run time (genpic.jobs.signing_key).
+    webhook_secret_arn: str | None = None
     webhook_allow_private: bool = False
     job_max_receives: int = 5
     # Screens (genpic.screens): the operator's blocklist file, the built-in list, and the
@@ -142,6 +145,7 @@ class Settings:
             queue_url=env.get(QUEUE_URL) or None,
             model_rps=_number(env, MODEL_RPS, float, 0.0) or None,
             webhook_secret=env.get(WEBHOOK_SECRET) or None,
+            webhook_secret_arn=env.get(WEBHOOK_SECRET_ARN) or None,
             webhook_allow_private=_choice(env, WEBHOOK_ALLOW_PRIVATE, "false") == "true",
             job_max_receives=_number(env, JOB_MAX_RECEIVES, int, 5),
             blocklist=Path(env[BLOCKLIST]) if env.get(BLOCKLIST) else None,

@@ -1,7 +1,8 @@
 """Read template.yaml and evaluate its intrinsic functions for a set of parameter values.
 
 Just enough CloudFormation to check what the template grants and sets: Ref, Fn::Sub,
-Fn::GetAtt, Fn::If and the condition functions, Fn::Join, Fn::Split, Fn::Select.
+Fn::GetAtt, Fn::If and the condition functions (Condition too), Fn::Join, Fn::Split,
+Fn::Select.
 """
 
 from __future__ import annotations
@@ -64,8 +65,14 @@ def load() -> dict[str, Any]:
 class Evaluator:
     """Resolve values in the template for the given parameter overrides."""
 
-    def __init__(self, template: dict[str, Any], overrides: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        template: dict[str, Any],
+        overrides: dict[str, str] | None = None,
+        stack: str = "genpic",
+    ) -> None:
         self.template = template
+        self.stack = stack
         self.params = {
             name: spec.get("Default", "") for name, spec in template["Parameters"].items()
         }
@@ -81,6 +88,8 @@ class Evaluator:
             ((key, arg),) = value.items()
             if key == "Ref" or key.startswith("Fn::"):
                 return self._function(key, arg)
+            if key == "Condition":
+                return self.condition(arg)
         items = {key: self.resolve(item) for key, item in value.items()}
         return {key: item for key, item in items.items() if item is not _NO_VALUE}
 
@@ -104,6 +113,10 @@ class Evaluator:
             return str(args[0]) == str(args[1])
         if key == "Fn::Not":
             return not args[0]
+        if key == "Fn::And":
+            return all(args)
+        if key == "Fn::Or":
+            return any(args)
         if key == "Fn::Join":
             return args[0].join(str(item) for item in args[1])
         if key == "Fn::Split":
@@ -125,7 +138,7 @@ class Evaluator:
             "AWS::AccountId": ACCOUNT,
             "AWS::Partition": "aws",
             "AWS::URLSuffix": "amazonaws.com",
-            "AWS::StackName": "genpic",
+            "AWS::StackName": self.stack,
             "AWS::NoValue": _NO_VALUE,
         }
         if name in pseudo:

@@ -32,7 +32,7 @@ _session_lock = threading.Lock()
 # LocalStack) botocore's own addressing is kept.
 _S3_REGIONAL_HOST = {"addressing_style": "virtual", "us_east_1_regional_endpoint": "regional"}
 
-Service = Literal["s3", "bedrock-runtime", "dynamodb", "sqs"]
+Service = Literal["s3", "bedrock-runtime", "dynamodb", "sqs", "secretsmanager"]
 
 
 def bedrock_runtime(settings: Settings, stage: Literal["text", "model", "store"]) -> Any:
@@ -62,6 +62,11 @@ def dynamodb(settings: Settings) -> Any:
 def sqs(settings: Settings) -> Any:
     """Return an SQS client for the jobs queue (timed as storage)."""
     return _client("sqs", "store", settings, _STORAGE_ATTEMPTS, "SQS")
+
+
+def secretsmanager(settings: Settings) -> Any:
+    """Return a Secrets Manager client for the webhook signing key (timed as storage)."""
+    return _client("secretsmanager", "store", settings, _STORAGE_ATTEMPTS, "SECRETS_MANAGER")
 
 
 def warm(settings: Settings) -> None:

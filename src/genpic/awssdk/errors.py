@@ -204,6 +204,29 @@ def sqs_error(exc: Exception, queue_url: str, variable: str) -> GenpicError:
     return StorageError(f"SQS answered {code} on the jobs queue: {_safe_message(exc)}")
 
 
+def secret_error(exc: Exception, variable: str) -> GenpicError:
+    """Translate a Secrets Manager failure reading the secret ``variable`` names.
+
+    The message names the variable, never the secret's ARN.
+    """
+    code = error_code(exc)
+    if code is None:
+        return _transport_error(exc, StorageError, "Secrets Manager")
+    if code == "ResourceNotFoundException":
+        return ConfigurationError(
+            f"The secret named by {variable} does not exist in this region. Fix {variable}."
+        )
+    if code in ("AccessDeniedException", "KMS.AccessDeniedException"):
+        return ConfigurationError(
+            f"Reading the secret named by {variable} was denied. Allow "
+            "secretsmanager:GetSecretValue on it in the function's IAM role."
+        )
+    return StorageError(
+        f"Secrets Manager answered {code} reading the secret named by {variable}: "
+        f"{_safe_message(exc)}"
+    )
+
+
 def _transport_error(exc: Exception, fallback: type[GenpicError], service: str) -> GenpicError:
     from botocore.exceptions import (
         ConnectTimeoutError,

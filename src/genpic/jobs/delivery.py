@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from genpic.errors import GenpicError
 from genpic.jobs import webhooks
+from genpic.jobs.signing_key import signing_key
 from genpic.logs import logger
 
 if TYPE_CHECKING:
@@ -33,7 +35,7 @@ class Deliveries:
     store
         Where each delivery's outcome is recorded (``JobStore.set_webhook``).
     settings
-        The webhook secret and whether private addresses are allowed.
+        The webhook key (``genpic.jobs.signing_key``) and whether private addresses are allowed.
     workers
         Delivery threads.
     """
@@ -70,12 +72,19 @@ class Deliveries:
     def deliver(self, job: Job) -> None:
         """POST ``job``'s body to its webhook now, and record how that went."""
         assert job.webhook_url is not None
-        outcome = webhooks.deliver(
-            job.webhook_url,
-            job.to_body(),
-            secret=self.settings.webhook_secret,
-            allow_private=self.settings.webhook_allow_private,
-        )
+        try:
+            secret = signing_key(self.settings)
+        except GenpicError as error:
+            # Never sent unsigned when a key is configured: a receiver would reject it.
+            logger.error("webhook signing key unavailable", extra={"error": error.code})
+            outcome: dict[str, Any] = {"status": "failed", "attempts": 0, "reason": error.message}
+        else:
+            outcome = webhooks.deliver(
+                job.webhook_url,
+                job.to_body(),
+                secret=secret,
+                allow_private=self.settings.webhook_allow_private,
+            )
         self.store.set_webhook(job.job_id, outcome)
 
     def _work(self) -> None:
