@@ -150,6 +150,8 @@ class Evaluator:
         resource = self.template["Resources"][name]
         if resource["Type"] == "AWS::Logs::LogGroup":
             return self.resolve(resource["Properties"].get("LogGroupName", name))
+        if resource["Type"] == "AWS::SecretsManager::Secret":  # Ref is the ARN
+            return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name.lower()}-AbCdEf"
         return name.lower()  # a stand-in physical name (bucket name, function name, ...)
 
     def _get_att(self, name: str, attribute: str) -> str:

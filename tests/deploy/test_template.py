@@ -1,8 +1,6 @@
-"""template.yaml against the code: handlers import, variables match, IAM grants what is used.
+"""template.yaml against the code: handlers import, variables match, names, state and routes.
 
-The grants each role must hold are derived from genpic itself (the settings the template's
-environment produces, the output key prefix, the SDK calls in src/), and compared for
-equality: a missing grant and a surplus one both fail.
+What each role grants is checked against the calls the code makes in test_permissions.py.
 """
 
 from __future__ import annotations
@@ -11,48 +9,15 @@ import ast
 import importlib
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 
 from genpic import settings as settings_module
-from genpic.keys import OUTPUT_PREFIX
-from genpic.records.dynamotable import RECENT_INDEX
 from genpic.settings import Settings
-from tests.deploy.cfn import ACCOUNT, REGION, ROOT, Evaluator, load
+from tests.deploy.cfn import ROOT, Evaluator
+from tests.deploy.roles import FUNCTIONS, TEMPLATE, environment
 
-TEMPLATE = load()
-FUNCTIONS = {
-    name: resource
-    for name, resource in TEMPLATE["Resources"].items()
-    if resource["Type"] == "AWS::Serverless::Function"
-}
-
-# Each SDK call genpic makes, and the IAM action it needs (Converse is authorised as
-# InvokeModel; a presigned GET is authorised as the signer's GetObject when it is used).
-SDK_ACTIONS = {
-    "invoke_model": "bedrock:InvokeModel",
-    "converse": "bedrock:InvokeModel",
-    "apply_guardrail": "bedrock:ApplyGuardrail",
-    "put_object": "s3:PutObject",
-    "get_object": "s3:GetObject",
-    "generate_presigned_url": "s3:GetObject",
-    "head_object": "s3:GetObject",
-    # The browser's POST to a presigned upload is authorised as the signer's PutObject.
-    "generate_presigned_post": "s3:PutObject",
-    "get_item": "dynamodb:GetItem",
-    "put_item": "dynamodb:PutItem",
-    "update_item": "dynamodb:UpdateItem",
-    "delete_item": "dynamodb:DeleteItem",
-    "query": "dynamodb:Query",
-    "batch_write_item": "dynamodb:BatchWriteItem",
-    "batch_get_item": "dynamodb:BatchGetItem",
-    "scan": "dynamodb:Scan",
-    "send_message": "sqs:SendMessage",
-    "send_message_batch": "sqs:SendMessage",
-    "change_message_visibility": "sqs:ChangeMessageVisibility",
-}
-# Only the HTTP app lists images (GET /images), from the records table's "recent" index.
-LISTING_CALLS = {"query"}
 # Variables genpic reads that the template leaves unset on purpose, and why.
 UNSET_ON_PURPOSE = {
     "AWS_LAMBDA_FUNCTION_NAME": "set by Lambda; it switches the defaults to bedrock/bedrock/s3",
@@ -75,24 +40,10 @@ UNSET_ON_PURPOSE = {
     "GENPIC_RECORDS": "dynamodb is the default on Lambda",
     "GENPIC_CACHE_TTL_DAYS": "the default (30 days) matches OutputRetentionDays' default",
     "GENPIC_WEBHOOK_ALLOW_PRIVATE": "webhooks never go to private addresses from AWS",
+    "GENPIC_WEBHOOK_SECRET": "local use; on AWS the key stays in Secrets Manager (…_SECRET_ARN)",
     "GENPIC_BLOCKLIST": "the built-in list ships in the bundle; an operator's own is a file in a layer",
     "GENPIC_BLOCKLIST_DEFAULT": "the built-in blocklist is on unless a deployer turns it off",
 }
-# The jobs feature's SDK calls (src/genpic/jobs) by the function that makes them. Scan lists
-# jobs for `genpic jobs`, an operator's command run with their own credentials: no function.
-JOB_CALLS = {
-    "ApiFunction": {
-        "send_message_batch",
-        "batch_write_item",
-        "put_item",
-        "batch_get_item",
-        "get_item",
-    },
-    "WorkerFunction": {"send_message", "change_message_visibility", "get_item", "put_item"},
-}
-OPERATOR_ONLY_CALLS = {"scan"}
-# What the SQS event source mapping does with the worker's role (not genpic's code).
-EVENT_SOURCE_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
 # Variables only the functions that submit or run jobs read.
 JOB_VARIABLES = {
     "ApiFunction": {"GENPIC_QUEUE_URL"},
@@ -100,11 +51,9 @@ JOB_VARIABLES = {
         "GENPIC_QUEUE_URL",
         "GENPIC_MODEL_RPS",
         "GENPIC_JOB_MAX_RECEIVES",
-        "GENPIC_WEBHOOK_SECRET",
+        "GENPIC_WEBHOOK_SECRET_ARN",
     },
 }
-# The HTTP app's POST /uploads signs a presigned POST into INPUT_BUCKET/uploads/ (contract).
-UPLOAD_PREFIX = "uploads/"
 
 
 def variables_genpic_reads() -> set[str]:
@@ -125,113 +74,47 @@ def variables_genpic_reads() -> set[str]:
     return names
 
 
-def sdk_calls_in_code(folder: str = "") -> set[str]:
-    """Names of the boto3 client methods genpic's source (under ``folder``) calls."""
-    calls: set[str] = set()
-    for path in (ROOT / "src/genpic" / folder).rglob("*.py"):
-        calls |= set(re.findall(r"client\.([a-z_]+)\(", path.read_text()))
-    return calls
-
-
-def environment(evaluator: Evaluator, function: str) -> dict[str, str]:
-    merged = {**TEMPLATE["Globals"]["Function"].get("Environment", {}).get("Variables", {})}
-    merged.update(FUNCTIONS[function]["Properties"].get("Environment", {}).get("Variables", {}))
-    return evaluator.resolve(merged)
-
-
-def granted(evaluator: Evaluator, function: str) -> set[tuple[str, str]]:
-    """(action, resource) pairs the function's role allows."""
-    role = TEMPLATE["Resources"][FUNCTIONS[function]["Properties"]["Role"]["Fn::GetAtt"][0]]
-    documents = [policy["PolicyDocument"] for policy in role["Properties"].get("Policies", [])]
-    documents += [
-        TEMPLATE["Resources"][ref["Ref"]]["Properties"]["PolicyDocument"]
-        for ref in role["Properties"].get("ManagedPolicyArns", [])
-    ]
-    pairs = set()
-    for document in evaluator.resolve(documents):
-        for statement in document["Statement"]:
-            assert statement["Effect"] == "Allow"
-            actions = statement["Action"]
-            resources = statement["Resource"]
-            for action in [actions] if isinstance(actions, str) else actions:
-                for resource in [resources] if isinstance(resources, str) else resources:
-                    pairs.add((action, resource))
-    return pairs
-
-
-def model_arns(model: str) -> set[str]:
-    if model.startswith("us."):
-        base = model.removeprefix("us.")
-        return {f"arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/{model}"} | {
-            f"arn:aws:bedrock:{region}::foundation-model/{base}"
-            for region in ("us-east-1", "us-east-2", "us-west-2")
-        }
-    return {f"arn:aws:bedrock:{REGION}::foundation-model/{model}"}
-
-
-def needed(evaluator: Evaluator, function: str) -> set[tuple[str, str]]:
-    """(action, resource) pairs the function's code uses, given the template's settings."""
-    env = environment(evaluator, function)
-    settings = Settings.from_env({**env, "AWS_LAMBDA_FUNCTION_NAME": "x", "AWS_REGION": REGION})
-    name = evaluator.resolve(FUNCTIONS[function]["Properties"]["FunctionName"])
-    log_group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{name}:*"
-    inputs, outputs = (
-        f"arn:aws:s3:::{settings.input_bucket}",
-        f"arn:aws:s3:::{settings.output_bucket}",
-    )
-    pairs = {("logs:CreateLogStream", log_group), ("logs:PutLogEvents", log_group)}
-    for model in (*settings.allowed_models, settings.text_model):
-        pairs |= {("bedrock:InvokeModel", arn) for arn in model_arns(model)}
-    pairs |= {("s3:GetObject", f"{inputs}/*"), ("s3:ListBucket", inputs)}
-    pairs |= {
-        (action, f"{outputs}/{OUTPUT_PREFIX}*") for action in ("s3:PutObject", "s3:GetObject")
-    }
-    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{settings.table}"
-    records_calls = sdk_calls_in_code("records")
-    pairs |= {(SDK_ACTIONS[call], table) for call in records_calls - LISTING_CALLS}
-    queue = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobsqueue"
-    for call in JOB_CALLS.get(function, set()):
-        action = SDK_ACTIONS[call]
-        pairs.add((action, queue if action.startswith("sqs:") else table))
-    if function == "WorkerFunction":
-        pairs |= {(action, queue) for action in EVENT_SOURCE_ACTIONS}
-    if function == "ApiFunction":
-        pairs.add(("s3:PutObject", f"{inputs}/{UPLOAD_PREFIX}*"))
-        pairs |= {
-            (SDK_ACTIONS[call], f"{table}/index/{RECENT_INDEX}")
-            for call in records_calls & LISTING_CALLS
-        }
-    if settings.guardrail_id:
-        guardrail = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:guardrail/{settings.guardrail_id}"
-        pairs.add(("bedrock:ApplyGuardrail", guardrail))
-        profile = evaluator.params["GuardrailProfile"]
-        if profile:
-            # A Standard-tier guardrail routes through its profile, in each of its regions.
-            pairs.add(
-                (
-                    "bedrock:ApplyGuardrail",
-                    f"arn:aws:bedrock:*:{ACCOUNT}:guardrail-profile/{profile}",
-                )
-            )
-    if evaluator.condition("TracingOn"):
-        # X-Ray has no resource-level permissions: the one "*" the template may grant.
-        pairs |= {("xray:PutTraceSegments", "*"), ("xray:PutTelemetryRecords", "*")}
-    return pairs
-
-
 @pytest.mark.parametrize("function", list(FUNCTIONS))
 def test_every_handler_path_imports(function: str) -> None:
     module, attribute = FUNCTIONS[function]["Properties"]["Handler"].rsplit(".", 1)
     assert callable(getattr(importlib.import_module(module), attribute))
 
 
-def test_functions_keep_the_original_names_and_the_synchronous_limits() -> None:
-    evaluator = Evaluator(TEMPLATE)
-    names = {
-        name: evaluator.resolve(FUNCTIONS[name]["Properties"]["FunctionName"]) for name in FUNCTIONS
-    }
-    assert names["GenerateFunction"] == "aws_gen_pic"
-    assert names["EnhanceFunction"] == "enhance_prompt"
+def _names(evaluator: Evaluator) -> set[str]:
+    """Every function and log group name the stack would create."""
+    names = set()
+    for function in FUNCTIONS.values():
+        names.add(evaluator.resolve(function["Properties"]["FunctionName"]))
+    for resource in TEMPLATE["Resources"].values():
+        if resource["Type"] == "AWS::Logs::LogGroup" and "LogGroupName" in resource["Properties"]:
+            names.add(evaluator.resolve(resource["Properties"]["LogGroupName"]))
+    return names
+
+
+def test_two_stacks_side_by_side_name_nothing_alike() -> None:
+    assert not _names(Evaluator(TEMPLATE, stack="genpic")) & _names(
+        Evaluator(TEMPLATE, stack="gp2")
+    )
+
+
+def test_the_original_function_names_are_one_parameter_each_away() -> None:
+    defaults = Evaluator(TEMPLATE, stack="genpic")
+    original = Evaluator(
+        TEMPLATE,
+        {"GenerateFunctionName": "aws_gen_pic", "EnhanceFunctionName": "enhance_prompt"},
+    )
+
+    def name(evaluator: Evaluator, function: str) -> str:
+        return str(evaluator.resolve(FUNCTIONS[function]["Properties"]["FunctionName"]))
+
+    assert name(defaults, "GenerateFunction") == "genpic-aws_gen_pic"
+    assert name(defaults, "EnhanceFunction") == "genpic-enhance_prompt"
+    assert name(original, "GenerateFunction") == "aws_gen_pic"
+    assert name(original, "EnhanceFunction") == "enhance_prompt"
+    assert {"/aws/lambda/aws_gen_pic", "/aws/lambda/enhance_prompt"} <= _names(original)
+
+
+def test_the_synchronous_limits() -> None:
     function_defaults = TEMPLATE["Globals"]["Function"]
     assert function_defaults["Runtime"] == "python3.13"
     assert function_defaults["Architectures"] == ["arm64"]
@@ -257,14 +140,6 @@ def test_the_variable_scan_sees_settings_names() -> None:
     assert {settings_module.OUTPUT_BUCKET, settings_module.ALLOWED_MODELS} <= reads
 
 
-def test_every_sdk_call_in_the_code_has_a_known_iam_action() -> None:
-    assert sdk_calls_in_code() == set(SDK_ACTIONS)
-
-
-def test_every_jobs_sdk_call_is_granted_to_the_function_making_it() -> None:
-    assert set().union(*JOB_CALLS.values()) | OPERATOR_ONLY_CALLS == sdk_calls_in_code("jobs")
-
-
 def test_the_jobs_queue_outlives_the_worker_and_reports_partial_failures() -> None:
     evaluator = Evaluator(TEMPLATE)
     resources = TEMPLATE["Resources"]
@@ -278,29 +153,6 @@ def test_the_jobs_queue_outlives_the_worker_and_reports_partial_failures() -> No
     assert source["BatchSize"] and source["ScalingConfig"]["MaximumConcurrency"]
     alarm = evaluator.resolve(resources["JobsDeadLetterAlarm"]["Properties"])
     assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
-
-
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {},
-        {"TextModel": "us.amazon.nova-pro-v1:0", "ImageModel4": "amazon.nova-canvas-v1:0"},
-        {"ImageModel2": "", "ImageModel3": "", "Tracing": "Active"},
-        {"Guardrail": "none"},
-        {
-            "Guardrail": "abc123def",
-            "GuardrailVersion": "2",
-            "GuardrailProfile": "us.guardrail.v1:0",
-        },
-    ],
-    ids=["defaults", "inference-profile", "one-model-traced", "no-guardrail", "own-guardrail"],
-)
-@pytest.mark.parametrize("function", list(FUNCTIONS))
-def test_each_role_grants_exactly_what_its_code_uses(
-    function: str, overrides: dict[str, str]
-) -> None:
-    evaluator = Evaluator(TEMPLATE, overrides)
-    assert granted(evaluator, function) == needed(evaluator, function)
 
 
 @pytest.mark.parametrize(
@@ -363,4 +215,67 @@ def test_the_api_routes_the_two_original_endpoints_and_sends_the_rest_to_the_app
         "POST /generate": "GenerateFunction",
         "POST /generate-enhanced": "EnhanceFunction",
         "$default": "ApiFunction",
+        "GET /": "ApiFunction",
+        "GET /static/{proxy+}": "ApiFunction",
+        "OPTIONS /{proxy+}": "ApiFunction",
     }
+
+
+STATEFUL = ("InputBucket", "OutputBucket", "RecordsTable", "JobsQueue", "JobsDeadLetterQueue")
+
+
+def test_state_survives_a_replacement_or_a_deleted_stack() -> None:
+    resources = TEMPLATE["Resources"]
+    for name in STATEFUL:
+        assert resources[name].get("DeletionPolicy") == "Retain", name
+        assert resources[name].get("UpdateReplacePolicy") == "Retain", name
+
+
+def test_snapstart_is_on_the_synchronous_functions_only_as_documented() -> None:
+    evaluator = Evaluator(TEMPLATE)
+    globals_ = evaluator.resolve(TEMPLATE["Globals"]["Function"]["SnapStart"])
+    applied = {
+        name: evaluator.resolve(function["Properties"].get("SnapStart", globals_))["ApplyOn"]
+        for name, function in FUNCTIONS.items()
+    }
+    assert applied == {
+        "GenerateFunction": "PublishedVersions",
+        "EnhanceFunction": "PublishedVersions",
+        "ApiFunction": "PublishedVersions",
+        "WorkerFunction": "None",
+    }
+    off = Evaluator(TEMPLATE, {"EnableSnapStart": "false"})
+    assert off.resolve(TEMPLATE["Globals"]["Function"]["SnapStart"])["ApplyOn"] == "None"
+    assert "synchronous functions" in TEMPLATE["Parameters"]["EnableSnapStart"]["Description"]
+    readme = (ROOT / "README.md").read_text()
+    [cost] = [line for line in readme.splitlines() if line.startswith("| Lambda SnapStart")]
+    assert "for three" in cost  # generate, enhance and the HTTP app; not the worker
+
+
+def _routes() -> dict[str, dict[str, Any]]:
+    return {
+        resource["Properties"]["RouteKey"]: resource["Properties"]
+        for resource in TEMPLATE["Resources"].values()
+        if resource["Type"] == "AWS::ApiGatewayV2::Route"
+    }
+
+
+@pytest.mark.parametrize("auth", ["NONE", "IAM", "JWT"])
+def test_the_page_its_files_and_preflights_are_public_and_the_api_is_not(auth: str) -> None:
+    evaluator = Evaluator(TEMPLATE, {"AuthType": auth})
+    authorization = {
+        key: evaluator.resolve(route).get("AuthorizationType") for key, route in _routes().items()
+    }
+    public = {"GET /", "GET /static/{proxy+}", "OPTIONS /{proxy+}"}
+    protected = {"NONE": "NONE", "IAM": "AWS_IAM", "JWT": "JWT"}[auth]
+    assert authorization == {key: "NONE" if key in public else protected for key in authorization}
+    assert {"POST /generate", "POST /generate-enhanced", "$default"} <= set(authorization)
+
+
+def test_the_page_is_served_under_the_public_routes() -> None:
+    from genpic.http.app import STATIC_DIR
+
+    page = (STATIC_DIR / "index.html").read_text()
+    # The page at / links its files relative to itself; each must land under /static/.
+    linked = [urljoin("/", path) for path in re.findall(r'(?:href|src)="(?!data:)([^"]+)"', page)]
+    assert linked and all(path.startswith("/static/") for path in linked), linked

@@ -166,6 +166,11 @@ class BedrockError(Exception):
         self.code, self.message, self.status = code, message, ERROR_STATUS.get(code, 400)
 
 
+def _base_model(model_id: str) -> str:
+    """Return the model a cross-region inference profile id (``us.…``) routes to."""
+    return next((model_id[len(p) :] for p in PROFILE_PREFIXES if model_id.startswith(p)), model_id)
+
+
 def _invalid(message: str) -> BedrockError:
     """Return a ValidationException."""
     return BedrockError("ValidationException", message)
@@ -488,6 +493,9 @@ class BedrockDouble(Served):
         """Answer InvokeModel like the Stability or Amazon image models on Bedrock."""
         if model_id in AMAZON_IMAGE_MODELS:
             return self._invoke_amazon(model_id, body)
+        # The Stability models answer through their US cross-region profiles too.
+        if model_id.startswith("us."):
+            model_id = _base_model(model_id)
         if model_id not in IMAGE_MODELS:
             raise _invalid("The provided model identifier is invalid.")
         extra = sorted(set(body) - IMAGE_KEYS)
@@ -572,10 +580,7 @@ class BedrockDouble(Served):
 
     def _converse(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Answer Converse like a Nova model rewriting the prompt."""
-        base = next(
-            (model_id[len(p) :] for p in PROFILE_PREFIXES if model_id.startswith(p)), model_id
-        )
-        if base not in TEXT_MODELS:
+        if _base_model(model_id) not in TEXT_MODELS:
             raise _invalid("The provided model identifier is invalid.")
         messages = _check_messages(body.get("messages"))
         system = body.get("system", [])

@@ -24,13 +24,6 @@ USER_AGENT = "genpic/0.1"
 _CONNECT_TIMEOUT_S = 1.0
 _STORAGE_ATTEMPTS = 3
 _session_lock = threading.Lock()
-# Presigned links name BUCKET.s3.<region>.amazonaws.com. botocore's default signs them for the
-# global BUCKET.s3.amazonaws.com, which S3 answers with a 307 to the regional host for up to
-# 24 hours after a bucket is created outside us-east-1; the browser follows it and the signed
-# Host no longer matches (403 SignatureDoesNotMatch). See
-# https://repost.aws/knowledge-center/s3-http-307-response. With an endpoint override (moto,
-# LocalStack) botocore's own addressing is kept.
-_S3_REGIONAL_HOST = {"addressing_style": "virtual", "us_east_1_regional_endpoint": "regional"}
 
 Service = Literal["s3", "bedrock-runtime", "dynamodb", "sqs", "secretsmanager"]
 
@@ -124,6 +117,12 @@ def _cached_client(
 
     # One attempt, connecting and reading, never takes longer than ``seconds``.
     connect = min(_CONNECT_TIMEOUT_S, seconds / 4)
+    # Presigned links name BUCKET.s3.<region>.amazonaws.com. botocore's default signs them for the
+    # global BUCKET.s3.amazonaws.com, which S3 answers with a 307 to the regional host for up to
+    # 24 hours after a bucket is created outside us-east-1; the browser follows it and the signed
+    # Host no longer matches (403 SignatureDoesNotMatch). See
+    # https://repost.aws/knowledge-center/s3-http-307-response. With an endpoint override (moto,
+    # LocalStack) botocore's own addressing is kept.
     config = Config(
         region_name=region,
         connect_timeout=connect,
@@ -131,7 +130,11 @@ def _cached_client(
         retries={"mode": "standard", "total_max_attempts": attempts},
         user_agent_extra=USER_AGENT,
         signature_version="s3v4" if service == "s3" else None,
-        s3=_S3_REGIONAL_HOST if service == "s3" and endpoint is None else None,
+        s3=(
+            {"addressing_style": "virtual", "us_east_1_regional_endpoint": "regional"}
+            if service == "s3" and endpoint is None
+            else None
+        ),
     )
     with _session_lock:
         client = _session().client(service, config=config)
