@@ -20,7 +20,7 @@ from tests.support.api_gateway import call, http_v2
 from tests.support.bedrock_double import BedrockDouble, Fault
 from tests.support.lambda_context import LambdaContext
 from tests.support.sqs import deliver, receive_event
-from tests.support.webhook_receiver import Receiver
+from tests.support.webhook_receivers import Receiver
 
 
 class Send(Protocol):

@@ -34,7 +34,7 @@ from tests.support.bedrock_double import BedrockDouble
 from tests.support.moto_server import MotoServer
 from tests.support.records_table import create_records_table
 from tests.support.sqs import create_queues
-from tests.support.webhook_receiver import Receiver
+from tests.support.webhook_receivers import Receiver
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
@@ -101,7 +101,7 @@ def _deployed(
     if "GENPIC_MODEL_RPS" in env:
         monkeypatch.setenv("GENPIC_MODEL_RPS", "1000")  # the scenario slows it when it must
     handlers.reset()
-    receiver = Receiver([])
+    receiver = Receiver().start()
     with record(monkeypatch) as recording:
 
         @contextmanager
@@ -118,7 +118,7 @@ def _deployed(
         try:
             yield deployed, recording, {secret_arn: template_secret}
         finally:
-            receiver.close()
+            receiver.stop()
             handlers.reset()
 
 
