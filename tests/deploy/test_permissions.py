@@ -29,8 +29,15 @@ from tests.conftest import REGION
 from tests.deploy import scenarios
 from tests.deploy.cfn import ACCOUNT, ROOT, Evaluator
 from tests.deploy.roles import FUNCTIONS, TEMPLATE, allows, environment, granted
-from tests.deploy.sdk_calls import Call, Recording, grants_needed, record, sdk_methods_in_code
-from tests.support.bedrock_double import BedrockDouble
+from tests.deploy.sdk_calls import (
+    US_PROFILE_REGIONS,
+    Call,
+    Recording,
+    grants_needed,
+    record,
+    sdk_methods_in_code,
+)
+from tests.support.bedrock_double import BedrockDouble, GuardrailRules
 from tests.support.moto_server import MotoServer
 from tests.support.records_table import create_records_table
 from tests.support.sqs import create_queues
@@ -50,6 +57,12 @@ OVERRIDES = {
         "TextModel": "us.amazon.nova-pro-v1:0",
     },
     "one-model-traced": {"ImageModel2": "", "ImageModel3": "", "Tracing": "Active"},
+    "no-guardrail": {"Guardrail": "none"},
+    "own-guardrail": {
+        "Guardrail": "abc123def",
+        "GuardrailVersion": "2",
+        "GuardrailProfile": "us.guardrail.v1:0",
+    },
 }
 _METHODS: dict[str, set[str]] = {}
 
@@ -100,6 +113,8 @@ def _deployed(
     monkeypatch.setenv("GENPIC_WEBHOOK_ALLOW_PRIVATE", "true")  # the receiver is on loopback
     if "GENPIC_MODEL_RPS" in env:
         monkeypatch.setenv("GENPIC_MODEL_RPS", "1000")  # the scenario slows it when it must
+    if "GENPIC_GUARDRAIL_ID" in env:
+        bedrock.guardrails = GuardrailRules(known=frozenset({env["GENPIC_GUARDRAIL_ID"]}))
     handlers.reset()
     receiver = Receiver().start()
     with record(monkeypatch) as recording:
@@ -146,10 +161,23 @@ def _run(
         else:
             scenario(deployed)
     _METHODS.setdefault(function, set()).update(recording.methods())
-    return {
+    needed = {
         (action, aliases.get(resource, resource))
         for action, resource in grants_needed(recording.calls, ACCOUNT)
     }
+    profile = evaluator.params["GuardrailProfile"]
+    if profile and any(action == "bedrock:ApplyGuardrail" for action, _ in needed):
+        # A Standard-tier guardrail (a property of the guardrail, not of the call) also routes
+        # through its profile, checked in the region that serves the call.
+        # https://docs.aws.amazon.com/bedrock/latest/userguide/guardrail-profiles-permissions.html
+        needed |= {
+            (
+                "bedrock:ApplyGuardrail",
+                f"arn:aws:bedrock:{region}:{ACCOUNT}:guardrail-profile/{profile}",
+            )
+            for region in US_PROFILE_REGIONS
+        }
+    return needed
 
 
 @pytest.mark.parametrize("overrides_id", list(OVERRIDES))
