@@ -10,6 +10,7 @@ Hierarchy::
     ├── NotFound                      404 NotFound
     ├── IdempotencyConflict           409 IdempotencyConflict (+ Retry-After while running)
     ├── PayloadTooLarge               413 PayloadTooLarge
+    ├── UnsupportedMediaType          415 UnsupportedMediaType
     ├── ContentFiltered               422 ContentFiltered (+ "screen": which one refused)
     ├── Throttled                     429 Throttled (+ Retry-After)
     ├── ModelUnavailable              502 ModelUnavailable
@@ -99,7 +100,7 @@ class Unauthorized(GenpicError):
 
 
 class Forbidden(GenpicError):
-    """The caller asked for something outside what this deployment may read."""
+    """Outside what this deployment allows: another bucket, a foreign Host or Origin."""
 
     code = "Forbidden"
     status = 403
@@ -124,6 +125,13 @@ class PayloadTooLarge(GenpicError):
 
     code = "PayloadTooLarge"
     status = 413
+
+
+class UnsupportedMediaType(GenpicError):
+    """The body's ``Content-Type`` is not one the route takes (JSON, or multipart for files)."""
+
+    code = "UnsupportedMediaType"
+    status = 415
 
 
 class ContentFiltered(GenpicError):

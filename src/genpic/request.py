@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
@@ -21,6 +21,7 @@ from genpic.catalog import (
     image_model,
 )
 from genpic.errors import ValidationError
+from genpic.keys import key_problem
 from genpic.vocabulary import (
     ASPECT_RATIOS,
     ENHANCEMENT_STYLES,
@@ -42,6 +43,10 @@ MAX_N = 4
 MAX_IDEMPOTENCY_KEY = 128
 MAX_USER = 128
 _PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
+# A prompt of only these is no prompt: the model would get nothing to draw (" \u200b\ufeff").
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_INVISIBLE = "must hold a visible character; this one is only spaces and invisible characters"
 # Booleans are ints to Python; a seed or strength of `true` is a client bug.
 _NotBool = pydantic.BeforeValidator(lambda v: _reject_bool(v))
 
@@ -50,6 +55,13 @@ def _reject_bool(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("must be a number, not a boolean")
     return value
+
+
+def _visible(char: str) -> bool:
+    """Whether ``char`` shows: not a space, a control or format character, or a blank letter."""
+    if char.isspace() or char in _BLANK_LETTERS:
+        return False
+    return unicodedata.category(char) not in _UNSEEN_CATEGORIES
 
 
 def _choice(value: Any) -> Any:
@@ -105,6 +117,13 @@ class GenerationRequest(BaseModel):
     def _trim_prompt(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
 
+    @pydantic.field_validator("prompt")
+    @classmethod
+    def _visible_prompt(cls, value: str) -> str:
+        if not any(map(_visible, value)):
+            raise ValueError(_INVISIBLE)
+        return value
+
     @pydantic.field_validator(*_CASE_FREE_FIELDS, mode="before")
     @classmethod
     def _case_free(cls, value: Any) -> Any:
@@ -133,8 +152,12 @@ class GenerationRequest(BaseModel):
     @pydantic.field_validator("init_image_s3")
     @classmethod
     def _s3_uri(cls, value: str) -> str:
-        if not _S3_URI.match(value):
+        match = _S3_URI.match(value)
+        if not match:
             raise ValueError("must look like s3://INPUT_BUCKET/path/to/image.png")
+        problem = key_problem(match["key"])
+        if problem:
+            raise ValueError(problem)
         return value
 
     @pydantic.field_validator("init_image")
@@ -200,19 +223,6 @@ def idempotency_key_error(key: str) -> str | None:
     if not _PRINTABLE.match(key):
         return "must be printable ASCII characters (space to ~)"
     return None
-
-
-def parse_json_body(body: str) -> Any:
-    """Decode a JSON request body; an empty one is ``{}`` (so ``prompt`` is named as missing)."""
-    if not body.strip():
-        return {}
-    try:
-        return json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"body is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).",
-            field="body",
-        ) from None
 
 
 def parse_request(

@@ -35,6 +35,7 @@ TRANSLATE = "GENPIC_TRANSLATE"
 REQUEST_TIMEOUT = "GENPIC_REQUEST_TIMEOUT"
 LOG_LEVEL = "GENPIC_LOG_LEVEL"
 CORS_ORIGINS = "GENPIC_CORS_ORIGINS"
+ALLOWED_HOSTS = "GENPIC_ALLOWED_HOSTS"
 API_KEY = "GENPIC_API_KEY"
 RECORDS = "GENPIC_RECORDS"
 TABLE = "GENPIC_TABLE"
@@ -86,6 +87,11 @@ class Settings:
     request_timeout_s: float = 28.0
     # The HTTP app: browser origins allowed to call it, and the key every route but /health needs.
     cors_origins: tuple[str, ...] = ()
+    # The Host names the HTTP app answers; None: those of the address it binds
+    # (genpic.crosssite.default_hosts). On Lambda any: API Gateway hands the function only
+    # requests for its own execute-api or custom domain, and that endpoint is public anyway,
+    # so a rebound DNS name reaches nothing it could not reach directly.
+    allowed_hosts: tuple[str, ...] | None = None
     api_key: str | None = field(default=None, repr=False)
     # The records store (genpic.records): backend, DynamoDB table, cache entry lifetime.
     records: str = "sqlite"
@@ -137,6 +143,7 @@ class Settings:
             translate=_translate_mode(env),
             request_timeout_s=_number(env, REQUEST_TIMEOUT, float, 28.0),
             cors_origins=_split(env.get(CORS_ORIGINS)),
+            allowed_hosts=_split(env.get(ALLOWED_HOSTS)) or (("*",) if on_lambda else None),
             api_key=env.get(API_KEY) or None,
             records=_choice(env, RECORDS, "dynamodb" if on_lambda else "sqlite"),
             table=env.get(TABLE) or None,

@@ -25,6 +25,7 @@ from genpic.pipeline import Pipeline
 from genpic.records.base import RecordStore
 from genpic.settings import Settings
 from tests.conftest import RECORDS_TABLE
+from tests.support.asgi import LocalClient
 from tests.support.events import canned
 from tests.support.lambda_context import LambdaContext
 
@@ -76,7 +77,7 @@ def deployment(request: pytest.FixtureRequest, env: dict[str, str]) -> Iterator[
     app = create_app(pipeline=pipeline)
     handlers._pipeline = pipeline
     handlers._api = Mangum(app, lifespan="off")
-    with TestClient(app) as client:
+    with LocalClient(app) as client:
         yield Deployment(records, pipeline, client)
     handlers.reset()
 

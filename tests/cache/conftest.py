@@ -12,6 +12,7 @@ from genpic.aws import handlers
 from genpic.http.app import create_app
 from genpic.pipeline import Pipeline
 from genpic.settings import Settings
+from tests.support.asgi import LocalClient
 from tests.support.memory_records import MemoryRecords
 
 
@@ -47,4 +48,4 @@ def lambda_pipeline(aws: Any, records: MemoryRecords) -> Iterator[Pipeline]:
 @pytest.fixture
 def http(aws: Any, records: MemoryRecords) -> TestClient:
     """The HTTP app as deployed (Bedrock double, moto S3), with ``records``."""
-    return TestClient(create_app(pipeline=Pipeline(Settings.from_env(), records=records)))
+    return LocalClient(create_app(pipeline=Pipeline(Settings.from_env(), records=records)))

@@ -10,20 +10,21 @@ import pytest
 from fastapi.testclient import TestClient
 
 from genpic.http.app import create_app
+from tests.support.asgi import LocalClient
 from tests.support.live_server import LiveServer
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     """The app on the offline defaults (preview engine, template enhancer, local storage)."""
-    with TestClient(create_app()) as test_client:
+    with LocalClient(create_app()) as test_client:
         yield test_client
 
 
 @pytest.fixture
 def aws_client(aws: Any) -> Iterator[TestClient]:
     """The app as deployed: Bedrock (the double) and S3 (moto), built from the environment."""
-    with TestClient(create_app()) as test_client:
+    with LocalClient(create_app()) as test_client:
         yield test_client
 
 

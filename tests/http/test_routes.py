@@ -13,6 +13,7 @@ from PIL import Image
 from genpic.http.app import create_app
 from genpic.http.middleware import MAX_BODY_BYTES
 from tests.conftest import image_bytes
+from tests.support.asgi import LocalClient
 
 
 def test_health_names_the_backends(client: TestClient) -> None:
@@ -35,7 +36,7 @@ def test_generate_then_fetch_the_image_from_its_url(client: TestClient) -> None:
     assert body["enhancement"]["status"] == "off"
     assert body["request_id"] == response.headers["X-Request-Id"]
     # Local storage: the url is this server's /images/ route, not a file:// path.
-    assert body["url"] == f"http://testserver/images/{body['key']}"
+    assert body["url"] == body["uri"] == f"http://localhost/images/{body['key']}"
     image = client.get(body["url"])
     assert image.status_code == 200
     assert image.headers["Content-Type"] == "image/png"
@@ -104,8 +105,10 @@ def test_a_local_upload_is_stored_where_init_image_s3_points(
 def test_a_bad_upload_is_refused_and_not_stored(client: TestClient, tmp_path: Path) -> None:
     bad = client.post("/uploads", files={"file": ("x.png", b"not an image", "image/png")})
     assert (bad.status_code, bad.json()["error"]) == (400, "InvalidImage")
-    missing = client.post("/uploads", data={"other": "x"})
+    missing = client.post("/uploads", files={"other": (None, "x")})
     assert (missing.status_code, missing.json()["field"]) == (400, "file")
+    form = client.post("/uploads", data={"file": "x"})  # urlencoded: not a file upload
+    assert (form.status_code, form.json()["error"]) == (415, "UnsupportedMediaType")
     assert not (tmp_path / "genpic-data" / "inputs").exists()
 
 
@@ -184,10 +187,10 @@ def test_the_page_and_its_assets_are_served(client: TestClient) -> None:
 
 def test_cors_is_off_by_default_and_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     origin = {"Origin": "https://app.example.com"}
-    closed = TestClient(create_app()).get("/health", headers=origin)
+    closed = LocalClient(create_app()).get("/health", headers=origin)
     assert "access-control-allow-origin" not in closed.headers
     monkeypatch.setenv("GENPIC_CORS_ORIGINS", "https://app.example.com, https://b.example")
-    app = TestClient(create_app())
+    app = LocalClient(create_app())
     assert app.get("/health", headers=origin).headers["access-control-allow-origin"] == (
         "https://app.example.com"
     )
@@ -203,7 +206,7 @@ def test_cors_is_off_by_default_and_follows_the_setting(monkeypatch: pytest.Monk
 
 def test_the_api_key_guards_every_route_but_health(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GENPIC_API_KEY", "s3cret-key")
-    app = TestClient(create_app())
+    app = LocalClient(create_app())
     assert app.get("/health").status_code == 200
     assert app.get("/").status_code == 200  # the page itself holds nothing
     for path in ("/v1/models", "/openapi.json", "/images/outputs/x.jpeg"):

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from genpic.http.app import create_app
 from genpic.jobs import webhooks
 from tests.conftest import REGION
+from tests.support.asgi import LocalClient
 from tests.support.moto_server import MotoServer
 from tests.support.sqs import create_queues
 from tests.support.webhook_receivers import SECRET, Receiver
@@ -52,7 +53,7 @@ def on_aws(
     monkeypatch.setenv("GENPIC_MODEL_RPS", "20")
     # Backoff in tests: a first retry after about a second, not minutes.
     monkeypatch.setattr("genpic.jobs.service.BACKOFF_S", 0.5)
-    with TestClient(create_app()) as client:
+    with LocalClient(create_app()) as client:
         yield JobsOnAws(client, sqs, aws, queue_url, dlq_url)
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from genpic.engines.base import ImageJob, RenderedImage
 from genpic.engines.preview import PreviewEngine
@@ -18,12 +17,13 @@ from genpic.http.app import create_app
 from genpic.jobs import webhooks
 from genpic.pipeline import Pipeline
 from genpic.settings import Settings
+from tests.support.asgi import LocalClient
 from tests.support.jobs import wait_for
 from tests.support.webhook_receivers import SECRET
 
 
 def test_a_local_job_runs_in_the_pool_and_links_its_image() -> None:
-    with TestClient(create_app()) as client:
+    with LocalClient(create_app()) as client:
         submitted = client.post("/jobs", json={"prompt": "a lamp", "output_format": "png"})
         assert submitted.status_code == 202
         job = wait_for(client, submitted.json()["job_id"])
@@ -62,7 +62,7 @@ def test_a_restart_runs_what_a_stopped_server_left_queued_or_running(
     gate = threading.Event()
     stuck = GatedEngine(gate)
     first = create_app(pipeline=Pipeline(settings, engine=stuck))
-    with TestClient(first) as client:
+    with LocalClient(first) as client:
         ids = [client.post("/jobs", json={"prompt": f"job {i}"}).json()["job_id"] for i in range(3)]
         deadline = time.monotonic() + 5
         while stuck.renders == 0 and time.monotonic() < deadline:
@@ -73,7 +73,7 @@ def test_a_restart_runs_what_a_stopped_server_left_queued_or_running(
 
     fresh = PreviewEngine()
     second = create_app(pipeline=Pipeline(settings, engine=fresh))
-    with TestClient(second) as client:
+    with LocalClient(second) as client:
         jobs = [wait_for(client, job_id) for job_id in ids]
     gate.set()
 
@@ -87,7 +87,7 @@ def test_a_webhook_is_signed_and_retried_until_delivered(
     webhook_env: None, receiver_factory: Any
 ) -> None:
     receiver = receiver_factory([503, 500])
-    with TestClient(create_app()) as client:
+    with LocalClient(create_app()) as client:
         job_id = client.post(
             "/jobs", json={"prompt": "a kite", "webhook_url": receiver.url}
         ).json()["job_id"]
@@ -142,7 +142,7 @@ def test_a_redirecting_webhook_is_not_followed(webhook_env: None, receiver_facto
     ],
 )
 def test_webhooks_to_private_addresses_are_refused_at_submit_time(url: str) -> None:
-    with TestClient(create_app()) as client:
+    with LocalClient(create_app()) as client:
         response = client.post("/jobs", json={"prompt": "x", "webhook_url": url})
     assert response.status_code == 400
     assert response.json()["field"] == "webhook_url"

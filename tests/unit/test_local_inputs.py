@@ -80,7 +80,8 @@ def test_a_missing_input_is_an_invalid_image_saying_how_to_upload(tmp_path: Path
     error = refusal(pipeline(tmp_path), f"s3://{LOCAL_INPUT_BUCKET}/{key}")
     assert (error.status, error.code, error.field) == (400, "InvalidImage", "init_image_s3")
     assert "POST /uploads" in error.message
-    assert str(tmp_path / "inputs" / key) in error.message
+    assert f"GENPIC_DATA_DIR/inputs/{key}" in error.message
+    assert str(tmp_path) not in error.message  # no server path reaches a caller
 
 
 def test_reads_stop_one_byte_past_the_limit(tmp_path: Path) -> None:

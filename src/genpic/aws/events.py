@@ -6,8 +6,9 @@ import base64
 import binascii
 from typing import Any
 
+from genpic import jsonbody
+from genpic.crosssite import JSON, SiteRules, check_media_type
 from genpic.errors import ValidationError
-from genpic.request import parse_json_body
 
 # Keys that mark an API Gateway event (REST 1.0 or HTTP 2.0) even when it has no body.
 _API_GATEWAY_KEYS = ("requestContext", "routeKey", "httpMethod")
@@ -23,17 +24,46 @@ def payload_from_event(event: Any) -> Any:
     if not isinstance(event, dict):
         raise ValidationError("The event must be a JSON object.", field="body")
     if "body" not in event:
-        return {} if any(key in event for key in _API_GATEWAY_KEYS) else event
+        return {} if any(key in event for key in _API_GATEWAY_KEYS) else jsonbody.check_value(event)
     body = event["body"]
     if body is None:
         return {}
     if isinstance(body, dict):
-        return body
+        return jsonbody.check_value(body)
     if not isinstance(body, str):
         raise ValidationError("body must be a JSON object or a JSON string.", field="body")
     if event.get("isBase64Encoded"):
-        body = _base64_text(body)
-    return parse_json_body(body)
+        return jsonbody.loads(_base64_bytes(body))
+    return jsonbody.loads(body)
+
+
+def check_browser_rules(event: Any, rules: SiteRules) -> None:
+    """Hold an API Gateway event to the HTTP app's Host, Origin and Content-Type rules.
+
+    Only API Gateway events carry headers; console and CLI test events have none,
+    and nothing a web page can send reaches a function except through API Gateway.
+
+    Raises
+    ------
+    Forbidden
+        A foreign ``Host``, or a foreign ``Origin`` (``genpic.crosssite``).
+    UnsupportedMediaType
+        A body whose ``Content-Type`` is not JSON.
+    """
+    if not isinstance(event, dict) or not isinstance(event.get("headers"), dict):
+        return
+    context = event.get("requestContext")
+    http = context.get("http") if isinstance(context, dict) else None
+    method = (http.get("method") if isinstance(http, dict) else None) or event.get("httpMethod")
+    rules.check(
+        str(method or "POST"),
+        header_from_event(event, "x-forwarded-proto") or "https",
+        header_from_event(event, "host"),
+        header_from_event(event, "origin"),
+    )
+    body = event.get("body")
+    has_body = isinstance(body, str) and bool(body)
+    check_media_type(header_from_event(event, "content-type"), (JSON,), has_body=has_body)
 
 
 def header_from_event(event: Any, name: str) -> str | None:
@@ -46,10 +76,8 @@ def header_from_event(event: Any, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _base64_text(body: str) -> str:
+def _base64_bytes(body: str) -> bytes:
     try:
-        return base64.b64decode(body, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        raise ValidationError(
-            "body is marked base64 but is not base64 UTF-8 text.", field="body"
-        ) from None
+        return base64.b64decode(body, validate=True)
+    except binascii.Error:
+        raise ValidationError("body is marked base64 but is not base64.", field="body") from None

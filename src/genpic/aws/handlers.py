@@ -12,10 +12,11 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from genpic import idempotency, variants
-from genpic.aws.events import header_from_event, payload_from_event
+from genpic.aws.events import check_browser_rules, header_from_event, payload_from_event
 from genpic.aws.snapstart import prime
 from genpic.aws.telemetry import metrics, record_failure, record_success
 from genpic.cache.results import cache_header
+from genpic.crosssite import site_rules
 from genpic.idempotency import Answer
 from genpic.logs import logger
 
@@ -51,6 +52,7 @@ def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]
     logger.append_keys(request_id=request_id)
     try:
         pipeline = _shared_pipeline()
+        check_browser_rules(event, site_rules(pipeline.settings))
         request = pipeline.parse(payload_from_event(event), enhance_default=enhance_default)
         header_key = header_from_event(event, idempotency.HEADER)
         answer = idempotency.guarded(

@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from genpic import __version__
+from genpic.crosssite import DEFAULT_BIND, site_rules
 from genpic.errors import GenpicError, NotFound
 from genpic.http import core, errors, images, jobs, openai_compat, records
 from genpic.http.context import Genpic
 from genpic.http.errors import REQUEST_ID_HEADER
-from genpic.http.middleware import GateMiddleware, RequestIdMiddleware
+from genpic.http.middleware import CorsMiddleware, GateMiddleware, RequestIdMiddleware
 from genpic.logs import logger
 from genpic.pipeline import Pipeline
 from genpic.settings import Settings
@@ -29,7 +29,12 @@ preview engine), prompt enhancement, S3 or local storage. Errors are
 `X-Request-Id`; bodies over 6 MB are refused with 413 `PayloadTooLarge`."""
 
 
-def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    *,
+    bind_host: str = DEFAULT_BIND,
+) -> FastAPI:
     """Build the HTTP app.
 
     Parameters
@@ -38,12 +43,15 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         Configuration; by default read from the environment now.
     pipeline
         A ready pipeline (for tests); by default built from ``settings`` on first use.
+    bind_host
+        The address the server listens on: without ``GENPIC_ALLOWED_HOSTS`` it decides
+        which ``Host`` names are answered (``genpic.crosssite.default_hosts``).
 
     Returns
     -------
     FastAPI
-        The app with every route, the error mapping, CORS, the API key check and the
-        body limit installed.
+        The app with every route, the error mapping, CORS, and the gate (Host, Origin,
+        API key, body limit) installed.
     """
     settings = settings or (pipeline.settings if pipeline else Settings.from_env())
     state = Genpic(settings, pipeline)
@@ -56,15 +64,17 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         app.include_router(module.router)
     _page(app)
     # Starlette runs the last added outermost: request id, then CORS, then the gate.
-    app.add_middleware(GateMiddleware, api_key=settings.api_key)
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type", "X-Api-Key", "Idempotency-Key"],
-            expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
-        )
+    app.add_middleware(
+        GateMiddleware, api_key=settings.api_key, rules=site_rules(settings, bind_host)
+    )
+    # Always installed, so that a refused preflight is answered (403, JSON) here.
+    app.add_middleware(
+        CorsMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "X-Api-Key", "Idempotency-Key"],
+        expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
+    )
     app.add_middleware(RequestIdMiddleware)
     return app
 

@@ -65,13 +65,30 @@ def request_id(request: Request) -> str:
     return str(request.state.request_id)
 
 
-def local_urls(body: dict[str, Any], request: Request) -> dict[str, Any]:
-    """Point a locally stored image's ``url`` (``file://…``) at this server's ``/images/`` route.
+def link(request: Request, name: str, **params: str) -> str:
+    """Return the URL of route ``name``: under ``GENPIC_PUBLIC_URL`` when it is set.
 
-    Applies to each of ``variants`` too; S3 presigned URLs are left as they are.
+    Otherwise from the request's ``Host``, which the gate has already checked against
+    ``GENPIC_ALLOWED_HOSTS`` (``genpic.crosssite``), so a forged name is never echoed.
     """
-    if body.get("bucket") is None and str(body.get("url", "")).startswith("file:"):
-        body["url"] = str(request.url_for("get_image", key=body["key"]))
+    public_url = genpic(request).settings.public_url
+    if public_url:
+        return public_url + str(request.app.url_path_for(name, **params))
+    return str(request.url_for(name, **params))
+
+
+def local_urls(body: dict[str, Any], request: Request) -> dict[str, Any]:
+    """Point a locally stored image's ``url`` and ``uri`` at this server's ``/images/`` route.
+
+    The local store names its files ``file:///…``; a remote caller gets the image's
+    link instead and never learns where the data directory is. Applies to each of
+    ``variants`` too; S3 locations and presigned URLs are left as they are.
+    """
+    if body.get("bucket") is None and "key" in body:
+        url = link(request, "get_image", key=body["key"])
+        for field in ("url", "uri"):
+            if str(body.get(field, "")).startswith("file:"):
+                body[field] = url
     for variant in body.get("variants", ()):
         if "key" in variant:
             local_urls(variant, request)

@@ -12,6 +12,7 @@ from genpic import __version__, idempotency, variants
 from genpic.cache.results import cache_header
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
+from genpic.http.incoming import json_payload
 from genpic.http.schemas import (
     GENERATION_ERRORS,
     CompareBody,
@@ -22,7 +23,7 @@ from genpic.http.schemas import (
 )
 from genpic.idempotency import Answer
 from genpic.pipeline import Timings, enhancement_body
-from genpic.request import GenerationRequest, parse_json_body
+from genpic.request import GenerationRequest
 
 router = APIRouter()
 App = Annotated[Genpic, Depends(genpic)]
@@ -120,11 +121,7 @@ async def compare(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
 
 async def parse(request: Request, app: Genpic, *, enhance_default: bool) -> GenerationRequest:
     """Validate the JSON body exactly as the Lambda handlers do."""
-    try:
-        text = (await request.body()).decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValidationError("body must be UTF-8 JSON.", field="body") from None
-    return app.pipeline.parse(parse_json_body(text), enhance_default=enhance_default)
+    return app.pipeline.parse(await json_payload(request), enhance_default=enhance_default)
 
 
 async def _generate(

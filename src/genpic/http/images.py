@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,16 +11,15 @@ from starlette.datastructures import UploadFile
 
 from genpic.errors import NotFound, ValidationError
 from genpic.http.context import Genpic, genpic
+from genpic.http.incoming import form_data, json_payload
 from genpic.http.schemas import error_responses
-from genpic.request import parse_json_body
+from genpic.keys import is_output_key
 from genpic.storage.local import LocalStore
 from genpic.storage.uploads import presigned_upload, save_local_upload
 from genpic.vocabulary import CONTENT_TYPES
 
 router = APIRouter(tags=["images"])
 App = Annotated[Genpic, Depends(genpic)]
-# Output keys only: "outputs/" and one file name, nothing that could climb out of it.
-_OUTPUT_KEY = re.compile(r"^outputs/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # A key is never rewritten, so its bytes may be cached for good.
 _IMMUTABLE = "public, max-age=31536000, immutable"
 _UPLOAD_BODY = {
@@ -64,8 +62,8 @@ async def get_image(key: str, app: App) -> Response:
 
     Only keys under ``outputs/`` are served; anything else is 404.
     """
-    if not _OUTPUT_KEY.match(key) or ".." in key:
-        raise NotFound(f"No image at {key}; image keys look like outputs/<name>.<ext>.")
+    if not is_output_key(key):
+        raise NotFound(f"No image at {key[:100]!r}; image keys look like outputs/<name>.<ext>.")
     store = await run_in_threadpool(lambda: app.pipeline.store)
     if isinstance(store, LocalStore):
         path, content_type = await run_in_threadpool(store.read, key)
@@ -91,7 +89,7 @@ async def upload(request: Request, app: App) -> dict[str, Any]:
     fields). Local storage: a multipart ``file``, checked and stored → ``{"init_image_s3"}``.
     """
     if app.settings.storage == "s3":
-        payload = parse_json_body((await request.body()).decode("utf-8", "replace"))
+        payload = await json_payload(request)
         content_type = payload.get("content_type") if isinstance(payload, dict) else None
         if not isinstance(content_type, str):
             raise ValidationError(
@@ -106,7 +104,7 @@ async def upload(request: Request, app: App) -> dict[str, Any]:
     store = await run_in_threadpool(lambda: app.pipeline.store)
     if not isinstance(store, LocalStore):
         raise NotFound(f"The {store.name} store takes no uploads.")
-    form = await request.form()
+    form = await form_data(request)
     file = form.get("file")
     if not isinstance(file, UploadFile):
         raise ValidationError("Send the image as the multipart form field 'file'.", field="file")

@@ -21,10 +21,10 @@ from starlette.concurrency import run_in_threadpool
 from genpic import idempotency
 from genpic.cache.keys import payload_fingerprint
 from genpic.errors import NotFound
-from genpic.http.context import Genpic, genpic, local_urls, request_id
+from genpic.http.context import Genpic, genpic, link, local_urls, request_id
+from genpic.http.incoming import json_payload
 from genpic.http.schemas import error_responses
 from genpic.jobs.base import STATUSES, Job
-from genpic.request import parse_json_body
 
 router = APIRouter(tags=["jobs"])
 App = Annotated[Genpic, Depends(genpic)]
@@ -41,7 +41,7 @@ async def submit_job(request: Request, app: App, rid: RequestId) -> JSONResponse
         return {
             "job_id": job.job_id,
             "status": job.status,
-            "status_url": str(request.url_for("get_job", job_id=job.job_id)),
+            "status_url": link(request, "get_job", job_id=job.job_id),
         }
 
     return await _submit(request, app, rid, "jobs", submit)
@@ -65,7 +65,7 @@ async def submit_batch(request: Request, app: App, rid: RequestId) -> JSONRespon
         return {
             "batch_id": batch.batch_id,
             "jobs": [job.job_id for job in jobs],
-            "status_url": str(request.url_for("get_batch", batch_id=batch.batch_id)),
+            "status_url": link(request, "get_batch", batch_id=batch.batch_id),
         }
 
     return await _submit(request, app, rid, "batches", submit)
@@ -102,7 +102,7 @@ async def _submit(
     submit: Callable[[Any], dict[str, Any]],
 ) -> JSONResponse:
     """Answer a submission 202 with ``submit``'s body, at most once per idempotency key."""
-    payload = parse_json_body((await request.body()).decode("utf-8", errors="replace"))
+    payload = await json_payload(request)
     key = idempotency.payload_key(request.headers.get(idempotency.HEADER), payload)
     if isinstance(payload, dict):
         payload.pop("idempotency_key", None)  # the key is not part of the stored request

@@ -1,4 +1,4 @@
-"""ASGI middleware: a request id on every response, the API key, and the 6 MB body limit.
+"""ASGI middleware: a request id on every response, CORS, the gate (Host, Origin, API key, 6 MB).
 
 Written as plain ASGI so the limit applies to the bytes actually streamed, not
 only to what ``Content-Length`` claims, and so a refusal happens before any route
@@ -12,10 +12,13 @@ import uuid
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from genpic.errors import GenpicError, PayloadTooLarge, Unauthorized, as_public_error
+from genpic.crosssite import SiteRules
+from genpic.errors import Forbidden, GenpicError, PayloadTooLarge, Unauthorized, as_public_error
 from genpic.http.errors import REQUEST_ID_HEADER, error_response
+from genpic.http.incoming import whole_number
 from genpic.logs import logger
 
 # Lambda's synchronous invocation payload limit; the same everywhere so behaviour matches.
@@ -60,20 +63,61 @@ class RequestIdMiddleware:
             await response(scope, receive, send)
 
 
-class GateMiddleware:
-    """Refuse a request without the API key (when one is set) or with a body over 6 MB."""
+class CorsMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered by the JSON error body (403)."""
 
-    def __init__(self, app: ASGIApp, api_key: str | None, max_body: int = MAX_BODY_BYTES) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer a preflight here; pass anything else to Starlette's CORS handling."""
+        headers = Headers(scope=scope) if scope["type"] == "http" else Headers()
+        preflight = (
+            scope["type"] == "http"
+            and scope["method"] == "OPTIONS"
+            and "origin" in headers
+            and "access-control-request-method" in headers
+        )
+        if not preflight:
+            await super().__call__(scope, receive, send)
+            return
+        response = self.preflight_response(request_headers=headers)
+        if response.status_code != 200:
+            refused = bytes(response.body).decode()  # "Disallowed CORS origin, method"
+            response = error_response(
+                Forbidden(
+                    f"{refused}: the browser may not send this request. Cross-origin callers "
+                    "must be listed in GENPIC_CORS_ORIGINS and use GET or POST with the "
+                    "Authorization, Content-Type, X-Api-Key and Idempotency-Key headers."
+                ),
+                scope["state"]["request_id"],
+                scope["path"],
+            )
+        await response(scope, receive, send)
+
+
+class GateMiddleware:
+    """Refuse a foreign Host or Origin, a request without the API key, or a body over 6 MB."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        api_key: str | None,
+        rules: SiteRules,
+        max_body: int = MAX_BODY_BYTES,
+    ) -> None:
         self.app = app
         self._key = api_key.encode() if api_key else None
+        self._rules = rules
         self._max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check the key and read the body (at most ``max_body`` bytes), then run the app."""
+        """Check Host, Origin and key, read the body (at most ``max_body`` bytes), run the app."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         try:
+            headers = Headers(scope=scope)
+            self._rules.check(
+                scope["method"], scope["scheme"], headers.get("host"), headers.get("origin")
+            )
             self._authorize(scope)
             body = await self._read_body(scope, receive)
         except GenpicError as error:
@@ -98,8 +142,8 @@ class GateMiddleware:
             )
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
-        declared = Headers(scope=scope).get("content-length")
-        if declared and declared.isdigit() and int(declared) > self._max_body:
+        declared = whole_number(Headers(scope=scope).get("content-length"))
+        if declared is not None and declared > self._max_body:
             raise self._too_large()
         chunks: list[bytes] = []
         size = 0

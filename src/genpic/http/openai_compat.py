@@ -22,9 +22,9 @@ from starlette.datastructures import UploadFile
 from genpic import variants
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
+from genpic.http.incoming import form_data, json_payload
 from genpic.http.schemas import error_responses
 from genpic.pipeline import GenerationResult
-from genpic.request import parse_json_body
 from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES, AspectRatio
 
 router = APIRouter(prefix="/v1", tags=["openai"])
@@ -58,7 +58,7 @@ async def generations(request: Request, app: App, rid: RequestId) -> dict[str, A
     """OpenAI ``images.generate``: ``prompt``, ``model``, ``n``, ``size``, ``response_format``,
     ``style`` (a genpic enhancement style, or ``vivid``/``natural``), ``output_format``,
     ``quality`` and ``user`` (accepted, not used)."""
-    params = parse_json_body((await request.body()).decode("utf-8", "replace"))
+    params = await json_payload(request)
     if not isinstance(params, dict):
         raise ValidationError("The body must be a JSON object.", field="body")
     return await _images(request, app, rid, params, {})
@@ -71,7 +71,7 @@ async def edits(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
     ``n``, ``response_format``, ``model``, ``style``, ``output_format`` as for
     generations; ``size`` is checked but the output keeps the input's shape.
     """
-    form = await request.form()
+    form = await form_data(request)
     params: dict[str, Any] = {}
     images: list[UploadFile] = []
     for name, value in form.multi_items():

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from genpic.errors import NotFound, ValidationError
+from genpic.errors import NotFound
 from genpic.feedback import FeedbackRequest, parse_feedback, record_feedback
 from genpic.http.context import Genpic, genpic, local_urls
+from genpic.http.incoming import json_payload, query_number
 from genpic.http.schemas import error_responses, json_body
 from genpic.records.base import ImagePage
 from genpic.report import stats_body
-from genpic.request import parse_json_body
 from genpic.settings import RECORDS
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ async def list_images(
     next page (null: no more). Each body has a fresh ``url`` (null if the image is
     gone from storage) and its ``created_at`` (epoch seconds).
     """
-    count = _limit(limit)
+    count = query_number(limit, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT)
     records = await run_in_threadpool(_records, app)
     page = await run_in_threadpool(records.list_images, count, cursor or None)
     bodies = await run_in_threadpool(_bodies, page, app.pipeline.store)
@@ -51,8 +51,7 @@ async def list_images(
 )
 async def feedback(request: Request, app: App) -> Response:
     """Rate an image: ``{"image_id", "rating": 1-5}`` or ``{"image_id", "preferred": true}``."""
-    text = (await request.body()).decode("utf-8", "replace")
-    parsed = parse_feedback(parse_json_body(text))
+    parsed = parse_feedback(await json_payload(request))
     records = await run_in_threadpool(_records, app)
     await run_in_threadpool(record_feedback, records, parsed)
     return Response(status_code=204)
@@ -71,14 +70,6 @@ def _records(app: Genpic) -> RecordStore:
     if memory is None:
         raise NotFound(f"This server keeps no records; set {RECORDS} to sqlite or dynamodb.")
     return memory.records
-
-
-def _limit(raw: str | None) -> int:
-    if raw is None or raw == "":
-        return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ValidationError(f"limit must be a whole number from 1 to {MAX_LIMIT}.", field="limit")
-    return int(raw)
 
 
 def _bodies(page: ImagePage, store: ImageStore) -> list[dict[str, Any]]:

@@ -11,9 +11,10 @@ from typing import Annotated
 
 import typer
 
+from genpic.crosssite import DEFAULT_BIND
 from genpic.settings import API_KEY, Settings
 
-DEFAULT_HOST = "127.0.0.1"
+DEFAULT_HOST = DEFAULT_BIND
 DEFAULT_PORT = 8080
 
 
@@ -36,7 +37,7 @@ def serve(
 
     from genpic.http.app import create_app
 
-    app = create_app(settings)
+    app = create_app(settings, bind_host=host)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"genpic is serving on http://{shown}:{port}/  (API docs: /docs; Ctrl-C stops)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

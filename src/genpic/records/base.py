@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from genpic import jsonbody
 from genpic.errors import ValidationError
 
 Clock = Callable[[], float]
@@ -394,8 +395,8 @@ def decode_cursor(cursor: str, fields: Mapping[str, type]) -> dict[str, Any]:
     """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        position = json.loads(raw)
-    except (binascii.Error, ValueError):
+        position = jsonbody.loads(raw, field="cursor")
+    except (binascii.Error, ValueError, ValidationError):
         position = None
     if not isinstance(position, dict) or not all(
         isinstance(position.get(name), kind) for name, kind in fields.items()

@@ -50,7 +50,7 @@ class Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ConfigurationError(
-                f"Cannot create {path.parent} for the records database ({exc.strerror}). "
+                f"Cannot create the directory of the records database ({exc.strerror}). "
                 f"Set {DATA_DIR} to a writable directory."
             ) from exc
 

@@ -17,7 +17,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from genpic.errors import Forbidden, InvalidImage, NotFound, StorageError
+from genpic.errors import Forbidden, InvalidImage, NotFound, StorageError, ValidationError
+from genpic.keys import key_problem
 from genpic.settings import Settings
 from genpic.storage.base import ImageStore, ObjectExists, StoredImage
 
@@ -52,8 +53,8 @@ class LocalStore(ImageStore):
             raise ObjectExists(key) from exc
         except OSError as exc:
             raise StorageError(
-                f"Could not write {path} ({exc.strerror}). Check that GENPIC_DATA_DIR "
-                "points to a writable directory."
+                f"Could not write {self.shown(path)} ({exc.strerror}). Check that "
+                "GENPIC_DATA_DIR points to a writable directory."
             ) from exc
         return self._stored(key, path)
 
@@ -70,7 +71,7 @@ class LocalStore(ImageStore):
         try:
             return path.read_bytes()
         except OSError as exc:
-            raise StorageError(f"Could not read {path} ({exc.strerror}).") from exc
+            raise StorageError(f"Could not read {self.shown(path)} ({exc.strerror}).") from exc
 
     def _stored(self, key: str, path: Path) -> StoredImage:
         url = f"{self._public_url}/images/{key}" if self._public_url else path.as_uri()
@@ -84,15 +85,23 @@ class LocalStore(ImageStore):
             raise NotFound(f"No image at {key}.")
         return path, str(json.loads(sidecar.read_text())["content_type"])
 
+    def shown(self, path: Path) -> str:
+        """Name ``path`` as callers may see it: under ``GENPIC_DATA_DIR``, never absolute."""
+        return f"GENPIC_DATA_DIR/{path.relative_to(self.root).as_posix()}"
+
     def path_for(self, key: str) -> Path:
-        """Return the file for ``key``, refusing keys that escape the data directory."""
-        path = (self.root / key).resolve()
-        if not path.is_relative_to(self.root):
-            raise StorageError(f"Key {key!r} is outside the data directory.")
+        """Return the file for ``key``, refusing keys no file can have or that escape the data."""
+        problem = key_problem(key, local=True)
+        path = None if problem else (self.root / key).resolve()
+        if path is None or not path.is_relative_to(self.root):
+            raise StorageError(f"Key {key[:100]!r} is unusable: {problem or 'outside the data'}.")
         return path
 
     def input_path(self, key: str) -> Path:
         """Return the file holding input ``key``, refusing keys that escape the inputs directory."""
+        problem = key_problem(key, local=True)
+        if problem:
+            raise ValidationError(f"init_image_s3: {problem}.", field="init_image_s3")
         path = (self.inputs_root / key).resolve()
         if not path.is_relative_to(self.inputs_root):
             raise Forbidden(
@@ -111,10 +120,11 @@ class LocalStore(ImageStore):
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise InvalidImage(
                 f"The init image s3://{bucket}/{key} does not exist. Upload it first "
-                f"(POST /uploads), or copy it to {path}.",
+                f"(POST /uploads), or copy it to {self.shown(path)}.",
                 field="init_image_s3",
             ) from None
         except OSError as exc:
             raise StorageError(
-                f"Could not read {path} ({exc.strerror}). Check that GENPIC_DATA_DIR is readable."
+                f"Could not read {self.shown(path)} ({exc.strerror}). Check that GENPIC_DATA_DIR "
+                "is readable."
             ) from exc

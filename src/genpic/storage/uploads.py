@@ -34,7 +34,7 @@ def save_local_upload(store: LocalStore, data: bytes) -> str:
             file.write(data)
     except OSError as exc:
         raise StorageError(
-            f"Could not write {path} ({exc.strerror}). Check that GENPIC_DATA_DIR "
+            f"Could not write {store.shown(path)} ({exc.strerror}). Check that GENPIC_DATA_DIR "
             "points to a writable directory."
         ) from exc
     return f"s3://{store.input_bucket}/{key}"
