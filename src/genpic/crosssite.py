@@ -93,10 +93,14 @@ class SiteRules:
             )
 
 
-def site_rules(settings: Settings, bind_host: str = DEFAULT_BIND) -> SiteRules:
-    """Return the deployment's rules: ``GENPIC_ALLOWED_HOSTS``, else the bind host's defaults."""
-    hosts = settings.allowed_hosts or default_hosts(bind_host, settings.public_url)
-    return SiteRules(hosts, settings.cors_origins, settings.public_url)
+def site_rules(settings: Settings, bind_host: str | None = DEFAULT_BIND) -> SiteRules:
+    """Return the deployment's rules: ``GENPIC_ALLOWED_HOSTS``, else the bind host's defaults.
+
+    ``bind_host`` None: nothing is bound, API Gateway calls a Lambda handler, and only
+    with its own domain names (see ``genpic.settings``), so any ``Host`` is answered.
+    """
+    defaults = default_hosts(bind_host, settings.public_url) if bind_host else (ANY,)
+    return SiteRules(settings.allowed_hosts or defaults, settings.cors_origins, settings.public_url)
 
 
 def default_hosts(bind_host: str, public_url: str | None) -> tuple[str, ...]:

@@ -76,7 +76,8 @@ def deployment(request: pytest.FixtureRequest, env: dict[str, str]) -> Iterator[
     pipeline = Pipeline(settings, records=records)
     app = create_app(pipeline=pipeline)
     handlers._pipeline = pipeline
-    handlers._api = Mangum(app, lifespan="off")
+    # The api handler's own app: behind API Gateway it answers the execute-api Host.
+    handlers._api = Mangum(create_app(pipeline=pipeline, bind_host=None), lifespan="off")
     with LocalClient(app) as client:
         yield Deployment(records, pipeline, client)
     handlers.reset()

@@ -40,8 +40,9 @@ def payload_from_event(event: Any) -> Any:
 def check_browser_rules(event: Any, rules: SiteRules) -> None:
     """Hold an API Gateway event to the HTTP app's Host, Origin and Content-Type rules.
 
-    Only API Gateway events carry headers; console and CLI test events have none,
-    and nothing a web page can send reaches a function except through API Gateway.
+    Only API Gateway events (with ``requestContext``) come from the network; console
+    and CLI test events do not, and nothing a web page sends reaches a function
+    except through API Gateway.
 
     Raises
     ------
@@ -50,10 +51,10 @@ def check_browser_rules(event: Any, rules: SiteRules) -> None:
     UnsupportedMediaType
         A body whose ``Content-Type`` is not JSON.
     """
-    if not isinstance(event, dict) or not isinstance(event.get("headers"), dict):
+    context = event.get("requestContext") if isinstance(event, dict) else None
+    if not isinstance(context, dict) or not isinstance(event.get("headers"), dict):
         return
-    context = event.get("requestContext")
-    http = context.get("http") if isinstance(context, dict) else None
+    http = context.get("http")
     method = (http.get("method") if isinstance(http, dict) else None) or event.get("httpMethod")
     rules.check(
         str(method or "POST"),

@@ -52,7 +52,7 @@ def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]
     logger.append_keys(request_id=request_id)
     try:
         pipeline = _shared_pipeline()
-        check_browser_rules(event, site_rules(pipeline.settings))
+        check_browser_rules(event, site_rules(pipeline.settings, bind_host=None))
         request = pipeline.parse(payload_from_event(event), enhance_default=enhance_default)
         header_key = header_from_event(event, idempotency.HEADER)
         answer = idempotency.guarded(
@@ -93,7 +93,7 @@ def api(event: Any, context: LambdaContext) -> dict[str, Any]:
 
         from genpic.http.app import create_app
 
-        _api = Mangum(create_app(), lifespan="off")
+        _api = Mangum(create_app(bind_host=None), lifespan="off")
     response: dict[str, Any] = _api(event, context)
     return response
 

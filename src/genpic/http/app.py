@@ -33,7 +33,7 @@ def create_app(
     settings: Settings | None = None,
     pipeline: Pipeline | None = None,
     *,
-    bind_host: str = DEFAULT_BIND,
+    bind_host: str | None = DEFAULT_BIND,
 ) -> FastAPI:
     """Build the HTTP app.
 
@@ -45,7 +45,8 @@ def create_app(
         A ready pipeline (for tests); by default built from ``settings`` on first use.
     bind_host
         The address the server listens on: without ``GENPIC_ALLOWED_HOSTS`` it decides
-        which ``Host`` names are answered (``genpic.crosssite.default_hosts``).
+        which ``Host`` names are answered (``genpic.crosssite.site_rules``); None behind
+        API Gateway (the ``api`` Lambda handler).
 
     Returns
     -------
