@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from genpic.http.app import create_app
 from genpic.jobs import webhooks
+from tests.support.asgi import LocalClient
 from tests.support.jobs import wait_for
 from tests.support.webhook_receivers import SECRET, Receiver, Silent, Trickle
 
@@ -46,7 +46,7 @@ def test_ipv6_wrapped_private_addresses_are_refused_at_submit(
     host: str, receiver: Receiver
 ) -> None:
     url = f"http://{host}:{receiver.port}/hook"
-    with TestClient(create_app()) as client:
+    with LocalClient(create_app()) as client:
         response = client.post("/jobs", json={"prompt": "x", "webhook_url": url})
     assert response.status_code == 400
     body = response.json()
@@ -132,7 +132,7 @@ def test_never_answering_webhooks_do_not_delay_an_unrelated_job(
     # server's stop leaves them after a second (they are daemons, and the job is done).
     monkeypatch.setattr(webhooks, "BUDGET_S", 10.0)
     monkeypatch.setattr("genpic.jobs.pool.STOP_TIMEOUT_S", 1.0)
-    with Silent() as silent, TestClient(create_app()) as client:
+    with Silent() as silent, LocalClient(create_app()) as client:
         stuck = [
             client.post("/jobs", json={"prompt": f"p{i}", "webhook_url": silent.url}).json()
             for i in range(4)
