@@ -10,7 +10,16 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 from genpic.catalog import (
     DEFAULT_IMAGE_MODEL,
@@ -47,17 +56,9 @@ _PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
 _UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _INVISIBLE = "must hold a visible character; this one is only spaces and invisible characters"
-# Booleans are ints to Python; a seed or strength of `true` is a client bug.
-_NotBool = pydantic.BeforeValidator(lambda v: _reject_bool(v))
 
 
-def _reject_bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("must be a number, not a boolean")
-    return value
-
-
-def _visible(char: str) -> bool:
+def visible(char: str) -> bool:
     """Whether ``char`` shows: not a space, a control or format character, or a blank letter."""
     if char.isspace() or char in _BLANK_LETTERS:
         return False
@@ -82,17 +83,17 @@ class GenerationRequest(BaseModel):
     prompt: Annotated[StrictStr, Field(min_length=1, max_length=MAX_PROMPT)]
     negative_prompt: Annotated[StrictStr, Field(max_length=MAX_PROMPT)] | None = None
     aspect_ratio: AspectRatio = "16:9"
-    seed: Annotated[int, _NotBool, Field(ge=0, le=MAX_SEED)] = 0
+    seed: Annotated[StrictInt, Field(ge=0, le=MAX_SEED)] = 0
     model: StrictStr = DEFAULT_IMAGE_MODEL
     output_format: OutputFormat = "jpeg"
     init_image_s3: StrictStr | None = None
     init_image: StrictStr | None = None
-    strength: Annotated[float, _NotBool, Field(ge=0.0, le=1.0)] = DEFAULT_STRENGTH
+    strength: Annotated[StrictFloat, Field(ge=0.0, le=1.0)] = DEFAULT_STRENGTH
     enhance_prompt: StrictBool | None = None
     enhancement_style: EnhancementStyle = "default"
     # One image per listed style, same seed (the original multi-style example); see Variants.
     styles: Annotated[tuple[EnhancementStyle, ...], Field(min_length=1)] | None = None
-    n: Annotated[int, _NotBool, Field(ge=1, le=MAX_N)] = 1
+    n: Annotated[StrictInt, Field(ge=1, le=MAX_N)] = 1
     translate: StrictBool | None = None
     # False: neither look up nor fill the result cache for this request.
     cache: StrictBool = True
@@ -107,9 +108,10 @@ class GenerationRequest(BaseModel):
 
     @pydantic.model_validator(mode="before")
     @classmethod
-    def _absent_nulls(cls, data: Any) -> Any:
+    def _drop_ignored(cls, data: Any) -> Any:
+        # null is "absent" only where the field's default is; elsewhere it is refused.
         if isinstance(data, Mapping):
-            return {k: v for k, v in data.items() if v is not None and k not in IGNORED_FIELDS}
+            return {k: v for k, v in data.items() if k not in IGNORED_FIELDS}
         return data
 
     @pydantic.field_validator("prompt", mode="before")
@@ -120,7 +122,7 @@ class GenerationRequest(BaseModel):
     @pydantic.field_validator("prompt")
     @classmethod
     def _visible_prompt(cls, value: str) -> str:
-        if not any(map(_visible, value)):
+        if not any(map(visible, value)):
             raise ValueError(_INVISIBLE)
         return value
 
@@ -151,7 +153,9 @@ class GenerationRequest(BaseModel):
 
     @pydantic.field_validator("init_image_s3")
     @classmethod
-    def _s3_uri(cls, value: str) -> str:
+    def _s3_uri(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         match = _S3_URI.match(value)
         if not match:
             raise ValueError("must look like s3://INPUT_BUCKET/path/to/image.png")
@@ -162,7 +166,9 @@ class GenerationRequest(BaseModel):
 
     @pydantic.field_validator("init_image")
     @classmethod
-    def _base64(cls, value: str) -> str:
+    def _base64(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         payload = value.split(",", 1)[1] if value.startswith("data:") else value
         try:
             base64.b64decode(payload, validate=True)
@@ -172,8 +178,8 @@ class GenerationRequest(BaseModel):
 
     @pydantic.field_validator("idempotency_key")
     @classmethod
-    def _idempotency_key(cls, value: str) -> str:
-        problem = idempotency_key_error(value)
+    def _idempotency_key(cls, value: str | None) -> str | None:
+        problem = idempotency_key_error(value) if value is not None else None
         if problem:
             raise ValueError(problem)
         return value
@@ -241,7 +247,7 @@ def parse_request(
             'The request body must be a JSON object such as {"prompt": "a cat"}.',
             field="body",
         )
-    if payload.get("model") is None:
+    if "model" not in payload:
         payload = {**payload, "model": default_model}
     try:
         request = GenerationRequest.model_validate(
@@ -315,7 +321,7 @@ def _detail(field: str, message: str) -> dict[str, str]:
 def as_validation_error(exc: pydantic.ValidationError, model: type[BaseModel]) -> ValidationError:
     """Turn pydantic's errors on ``model`` into one ``ValidationError`` naming each field."""
     details = []
-    for error in exc.errors(include_url=False, include_input=False):
+    for error in exc.errors(include_url=False):
         field = ".".join(str(part) for part in error["loc"]) or "body"
         details.append(_detail(field, _describe(error, model)))
     return _validation_error(details)
@@ -328,26 +334,60 @@ def _validation_error(details: list[dict[str, str]]) -> ValidationError:
     )
 
 
+# What a value of each JSON type is called in messages (pydantic's error type -> ours).
+_KINDS = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "a string",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a JSON object",
+    "model_type": "a JSON object",
+}
+
+
 def _describe(error: Any, model: type[BaseModel]) -> str:
+    """Say what is wrong in genpic's words, not pydantic's."""
     kind = error["type"]
+    limits = error.get("ctx", {})
     if kind == "extra_forbidden":
         allowed = ", ".join(model.model_fields)
         return f"unknown field; allowed fields are {allowed}"
     if kind == "missing":
         return "this field is required"
-    if kind == "string_too_short" and error["loc"] == ("prompt",):
-        return "must not be empty or only whitespace"
-    if kind == "literal_error":
-        return _literal_message(error["loc"][0])
+    if kind in _KINDS or kind == "literal_error":
+        words = f"must be {_KINDS[kind]}" if kind in _KINDS else _literal_message(error, limits)
+        if error.get("input", ...) is None:
+            return f"{words}, not null (leave the field out for its default)"
+        return words
+    if kind in ("string_too_short", "too_short") and limits.get("min_length") == 1:
+        return "must not be empty" + (" or only whitespace" if error["loc"] == ("prompt",) else "")
+    if kind == "string_too_short":
+        return f"must be at least {limits['min_length']:,} characters"
+    if kind == "string_too_long":
+        return f"must be at most {limits['max_length']:,} characters"
+    if kind == "too_short":
+        return f"must list at least {limits['min_length']}"
+    if kind == "too_long":
+        return f"must list at most {limits['max_length']}"
+    if kind == "greater_than_equal":
+        return f"must be at least {limits['ge']}"
+    if kind == "less_than_equal":
+        return f"must be at most {limits['le']}"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 
 
-def _literal_message(field: Any) -> str:
+def _literal_message(error: Any, limits: Mapping[str, Any]) -> str:
+    field = error["loc"][0]
     choices = {
         "aspect_ratio": ASPECT_RATIOS,
         "output_format": OUTPUT_FORMATS,
         "enhancement_style": ENHANCEMENT_STYLES,
         "styles": ENHANCEMENT_STYLES,
-    }.get(str(field), ())
+    }.get(str(field))
+    if choices is None:  # a single allowed value, such as feedback's preferred: true
+        return f"must be {str(limits.get('expected', '')).lower()}"
     return "must be one of " + ", ".join(choices)

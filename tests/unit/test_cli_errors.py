@@ -27,8 +27,8 @@ def _cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         (["-a", "4:3"], "--aspect-ratio: must be one of 1:1, 16:9"),
         (["--format", "gif"], "--format: must be one of jpeg, png, webp"),
         (["--style", "noir"], "--style: must be one of default, photorealistic"),
-        (["--seed", "4294967295"], "--seed: Input should be less than or equal to 4294967294"),
-        (["-n", "x" * 10_001], "--negative-prompt: String should have at most 10000 characters"),
+        (["--seed", "4294967295"], "--seed: must be at most 4294967294"),
+        (["-n", "x" * 10_001], "--negative-prompt: must be at most 10,000 characters"),
         (
             ["--init-image", "s3://elsewhere/x.png"],
             "--init-image must be in s3://genpic-local/",

@@ -49,10 +49,19 @@ def test_enhance_default_comes_from_the_entry_point_unless_the_payload_says() ->
     assert parse({"prompt": "a", "enhance_prompt": True}).enhance_prompt is True
 
 
-def test_null_is_treated_as_absent() -> None:
-    request = parse({"prompt": "a", "seed": None, "aspect_ratio": None, "init_image_s3": None})
-    assert request.seed == 0
-    assert request.aspect_ratio == "16:9"
+def test_null_is_absent_only_where_the_default_is() -> None:
+    request = parse({"prompt": "a", "negative_prompt": None, "init_image_s3": None})
+    assert request.negative_prompt is None and not request.image_to_image
+    for field in ("seed", "aspect_ratio", "cache", "model", "n", "strength"):
+        error = refused({"prompt": "a", field: None})
+        assert error.field == field
+        assert "not null" in error.message
+
+
+def test_types_are_json_types_never_coerced() -> None:
+    for field, value in (("seed", "5"), ("n", "2"), ("strength", "0.5"), ("cache", "false")):
+        assert refused({"prompt": "a", field: value}).field == field
+    assert parse({"prompt": "a", "strength": 1}).strength == 1.0
 
 
 def test_original_prompt_is_ignored_but_other_unknown_fields_are_refused() -> None:
@@ -108,7 +117,6 @@ def test_edges_of_ranges_are_accepted() -> None:
     assert parse({"prompt": "x" * 10_000, "seed": 4_294_967_294}).seed == 4_294_967_294
     assert parse({"prompt": "a", "strength": 0}).strength == 0
     assert parse({"prompt": "a", "strength": 1}).strength == 1
-    assert parse({"prompt": "a", "seed": "42"}).seed == 42
 
 
 def test_aspect_ratio_choices_are_listed_in_the_message() -> None:
@@ -144,10 +152,10 @@ def test_styles_and_n_ask_for_variants() -> None:
 @pytest.mark.parametrize(
     ("payload", "field", "words"),
     [
-        ({"prompt": "a", "n": 5}, "n", "less than or equal to 4"),
-        ({"prompt": "a", "n": 0}, "n", "greater than or equal to 1"),
-        ({"prompt": "a", "n": True}, "n", "not a boolean"),
-        ({"prompt": "a", "styles": []}, "styles", "at least 1"),
+        ({"prompt": "a", "n": 5}, "n", "at most 4"),
+        ({"prompt": "a", "n": 0}, "n", "at least 1"),
+        ({"prompt": "a", "n": True}, "n", "a whole number"),
+        ({"prompt": "a", "styles": []}, "styles", "not be empty"),
         ({"prompt": "a", "styles": ["anime", "anime"]}, "styles", "each style once"),
         (
             {"prompt": "a", "n": 2, "styles": ["anime", "minimal"], "enhance_prompt": True},

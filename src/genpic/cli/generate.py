@@ -123,7 +123,7 @@ def generate(
             output = output.expanduser()
             output_format = options.output_format_for(output, output_format)
         enhance = enhance if enhance is not None else style is not None
-        payload = {
+        given = {
             "prompt": prompt,
             "negative_prompt": negative_prompt,
             "aspect_ratio": aspect_ratio,
@@ -136,6 +136,8 @@ def generate(
             "translate": translate,
             **_init_image_fields(init_image),
         }
+        # An option not given is a field left out, so the request's own default applies.
+        payload = {field: value for field, value in given.items() if value is not None}
         pipeline = Pipeline.from_env()
         request = pipeline.parse(payload, enhance_default=False)
         with reporter.status("Enhancing and generating…" if enhance else "Generating…"):
