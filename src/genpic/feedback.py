@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from genpic.errors import NotFound, ValidationError
 from genpic.records.base import Feedback
-from genpic.request import MAX_USER, as_validation_error
+from genpic.request import MAX_USER, WHOLE, as_validation_error
 
 if TYPE_CHECKING:
     from genpic.records.base import RecordStore
@@ -33,7 +33,7 @@ class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     image_id: Annotated[StrictStr, Field(min_length=1, max_length=128)]
-    rating: Annotated[StrictInt, Field(ge=MIN_RATING, le=MAX_RATING)] | None = None
+    rating: Annotated[StrictInt, Field(ge=MIN_RATING, le=MAX_RATING), WHOLE] | None = None
     # Only a positive preference means anything (this image over the other one shown).
     preferred: Literal[True] | None = None
     user: Annotated[StrictStr, Field(min_length=1, max_length=MAX_USER)] | None = None

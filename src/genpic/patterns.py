@@ -10,9 +10,10 @@ Multilingual Plane, literal characters beyond it, no flags, no look-around.
 from __future__ import annotations
 
 import sys
-from string import ascii_lowercase
 from collections.abc import Callable, Iterable
 from functools import cache
+from itertools import filterfalse
+from string import ascii_lowercase
 
 # Lone surrogates cannot travel in UTF-8 JSON (nor be written in Rust's regex), so the
 # classes below leave them out; every other code point is placed exactly.
@@ -35,13 +36,17 @@ def char_class(chars: Iterable[str], *, negate: bool = False) -> str:
             previous = code
             continue
         if start is not None and previous is not None:
-            parts.append(_escape(start) if start == previous else f"{_escape(start)}-{_escape(previous)}")
+            parts.append(
+                _escape(start) if start == previous else f"{_escape(start)}-{_escape(previous)}"
+            )
         start = previous = code
     return f"[{'^' if negate else ''}{''.join(parts)}]"
 
 
-def _every_char() -> Iterable[str]:
-    return (c for c in map(chr, range(sys.maxunicode + 1)) if ord(c) not in _SURROGATES)
+@cache
+def _every_char() -> str:
+    before, after = range(_SURROGATES.start), range(_SURROGATES.stop, sys.maxunicode + 1)
+    return "".join(map(chr, before)) + "".join(map(chr, after))
 
 
 @cache
@@ -53,8 +58,7 @@ def _chars_where(predicate: Callable[[str], bool]) -> tuple[str, ...]:
 def _spellings(letters: frozenset[str]) -> dict[str, list[str]]:
     """Each of ``letters`` (lower case), with every character ``str.lower()`` turns into it."""
     found: dict[str, list[str]] = {letter: [] for letter in letters}
-    for c in _every_char():
-        lower = c.lower()
+    for c, lower in zip(_every_char(), map(str.lower, _every_char()), strict=True):
         if lower in found:
             found[lower].append(c)
     return found
@@ -62,7 +66,7 @@ def _spellings(letters: frozenset[str]) -> dict[str, list[str]]:
 
 def containing(predicate: Callable[[str], bool]) -> str:
     """Return a pattern matching any string with at least one character ``predicate`` accepts."""
-    return char_class(_chars_where(lambda c: not predicate(c)), negate=True)
+    return char_class(filterfalse(predicate, _every_char()), negate=True)
 
 
 def _spaces() -> str:

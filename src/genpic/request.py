@@ -58,6 +58,18 @@ _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _INVISIBLE = "must hold a visible character; this one is only spaces and invisible characters"
 
 
+def _whole(value: Any) -> Any:
+    # JSON has one number type: 2.0 is the integer 2 (as JSON Schema says), 2.5 is not.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: Follows the Field of a StrictInt (after it, so the bounds stay in the JSON schema): a
+#: JSON number with no fraction is the integer; a string or a boolean never is.
+WHOLE = pydantic.BeforeValidator(_whole)
+
+
 def visible(char: str) -> bool:
     """Whether ``char`` shows: not a space, a control or format character, or a blank letter."""
     if char.isspace() or char in _BLANK_LETTERS:
@@ -83,7 +95,7 @@ class GenerationRequest(BaseModel):
     prompt: Annotated[StrictStr, Field(min_length=1, max_length=MAX_PROMPT)]
     negative_prompt: Annotated[StrictStr, Field(max_length=MAX_PROMPT)] | None = None
     aspect_ratio: AspectRatio = "16:9"
-    seed: Annotated[StrictInt, Field(ge=0, le=MAX_SEED)] = 0
+    seed: Annotated[StrictInt, Field(ge=0, le=MAX_SEED), WHOLE] = 0
     model: StrictStr = DEFAULT_IMAGE_MODEL
     output_format: OutputFormat = "jpeg"
     init_image_s3: StrictStr | None = None
@@ -93,7 +105,7 @@ class GenerationRequest(BaseModel):
     enhancement_style: EnhancementStyle = "default"
     # One image per listed style, same seed (the original multi-style example); see Variants.
     styles: Annotated[tuple[EnhancementStyle, ...], Field(min_length=1)] | None = None
-    n: Annotated[StrictInt, Field(ge=1, le=MAX_N)] = 1
+    n: Annotated[StrictInt, Field(ge=1, le=MAX_N), WHOLE] = 1
     translate: StrictBool | None = None
     # False: neither look up nor fill the result cache for this request.
     cache: StrictBool = True
@@ -130,11 +142,6 @@ class GenerationRequest(BaseModel):
     @classmethod
     def _case_free(cls, value: Any) -> Any:
         return _choice(value)
-
-    @pydantic.field_validator("styles", mode="before")
-    @classmethod
-    def _case_free_list(cls, value: Any) -> Any:
-        return [_choice(v) for v in value] if isinstance(value, list | tuple) else value
 
     @pydantic.field_validator("styles")
     @classmethod

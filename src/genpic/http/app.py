@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from genpic import __version__
 from genpic.crosssite import DEFAULT_BIND, site_rules
 from genpic.errors import GenpicError, NotFound
-from genpic.http import core, errors, images, jobs, openai_compat, records
+from genpic.http import core, document, errors, images, jobs, openai_compat, records
 from genpic.http.context import Genpic
 from genpic.http.errors import REQUEST_ID_HEADER
 from genpic.http.middleware import CorsMiddleware, GateMiddleware, RequestIdMiddleware
@@ -25,8 +25,12 @@ from genpic.settings import Settings
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 DESCRIPTION = """Serverless AI image generation: Stability models on Amazon Bedrock (or an offline
 preview engine), prompt enhancement, S3 or local storage. Errors are
-`{"error", "message", "request_id"}` (OpenAI's shape under `/v1/`); every response carries
-`X-Request-Id`; bodies over 6 MB are refused with 413 `PayloadTooLarge`."""
+`{"error", "message", "request_id"}` (`ErrorBody`), and OpenAI's
+`{"error": {"message", "type", "param", "code"}}` under `/v1/` (`OpenAIErrorBody`); every
+response carries `X-Request-Id`; bodies over 6 MB are refused with 413 `PayloadTooLarge`.
+JSON fields take JSON types as written (`"seed": "5"` is refused); `null` stands for an absent
+field only where the schema lists it. A method a route does not take is a 405
+`MethodNotAllowed` whose `Allow` header lists the methods it does take."""
 
 
 def create_app(
@@ -61,6 +65,7 @@ def create_app(
     )
     app.state.genpic = state
     errors.install(app)
+    document.install(app, settings)
     for module in (core, images, records, jobs, openai_compat):
         app.include_router(module.router)
     _page(app)

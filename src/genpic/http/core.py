@@ -48,7 +48,7 @@ def health(app: App) -> dict[str, str]:
     tags=["generate"],
     response_model=None,
     responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
-    openapi_extra=json_body(),
+    openapi_extra=json_body("generate"),
 )
 async def generate(request: Request, app: App, rid: RequestId) -> JSONResponse:
     """Generate: no enhancement unless the body says ``"enhance_prompt": true``."""
@@ -60,7 +60,7 @@ async def generate(request: Request, app: App, rid: RequestId) -> JSONResponse:
     tags=["generate"],
     response_model=None,
     responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
-    openapi_extra=json_body(),
+    openapi_extra=json_body("generate-enhanced"),
 )
 async def generate_enhanced(request: Request, app: App, rid: RequestId) -> JSONResponse:
     """Enhance the prompt, then generate, unless the body says ``"enhance_prompt": false``."""
@@ -71,8 +71,8 @@ async def generate_enhanced(request: Request, app: App, rid: RequestId) -> JSONR
     "/enhance",
     tags=["generate"],
     response_model=None,
-    responses={200: {"model": EnhanceBody}, **error_responses(400, 401, 413, 500)},
-    openapi_extra=json_body(),
+    responses={200: {"model": EnhanceBody}, **error_responses(400, 422, 502, 504)},
+    openapi_extra=json_body("generate-enhanced"),
 )
 async def enhance(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
     """Enhance ``prompt`` in ``enhancement_style`` and return both prompts; no image is made."""
@@ -98,7 +98,7 @@ async def enhance(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
     tags=["generate"],
     response_model=None,
     responses={200: {"model": CompareBody}, **GENERATION_ERRORS},
-    openapi_extra=json_body(),
+    openapi_extra=json_body("compare"),
 )
 async def compare(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
     """Generate the plain and the enhanced prompt with the same seed, side by side."""

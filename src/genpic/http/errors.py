@@ -28,9 +28,17 @@ class MethodNotAllowed(GenpicError):
     code = "MethodNotAllowed"
     status = 405
 
+    def __init__(self, message: str, allow: str) -> None:
+        super().__init__(message)
+        self.allow = allow
+
+    def headers(self) -> dict[str, str]:
+        """``Allow`` lists the methods the route takes (RFC 9110, section 15.5.6)."""
+        return {**super().headers(), "Allow": self.allow}
+
 
 def error_response(error: GenpicError, request_id: str, path: str) -> JSONResponse:
-    """Render ``error`` with its status, ``Retry-After`` when set, and the request id."""
+    """Render ``error`` with its status, its headers (``Retry-After``, ``Allow``) and the id."""
     if error.status >= 500:
         logger.error("request failed", extra={"error": error.code, "request_id": request_id})
     else:
@@ -66,7 +74,10 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404:
             error = NotFound(f"Nothing at {request.url.path}; /docs lists the routes.")
         elif exc.status_code == 405:
-            error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}.")
+            allow = (exc.headers or {}).get("Allow", "")
+            error = MethodNotAllowed(
+                f"{request.method} is not allowed on {request.url.path}; use {allow}.", allow
+            )
         else:
             error = ValidationError(str(exc.detail), field="body")
         return error_response(error, request.state.request_id, request.url.path)

@@ -23,16 +23,22 @@ from genpic.cache.keys import payload_fingerprint
 from genpic.errors import NotFound
 from genpic.http.context import Genpic, genpic, link, local_urls, request_id
 from genpic.http.incoming import json_payload
-from genpic.http.schemas import error_responses
+from genpic.http.schemas import error_responses, json_body
 from genpic.jobs.base import STATUSES, Job
 
 router = APIRouter(tags=["jobs"])
 App = Annotated[Genpic, Depends(genpic)]
 RequestId = Annotated[str, Depends(request_id)]
-_SUBMIT_ERRORS = error_responses(400, 401, 409, 413, 500, 502)
+_SUBMIT_ERRORS = error_responses(400, 403, 404, 409, 429, 502)
 
 
-@router.post("/jobs", status_code=202, response_model=None, responses=_SUBMIT_ERRORS)
+@router.post(
+    "/jobs",
+    status_code=202,
+    response_model=None,
+    responses=_SUBMIT_ERRORS,
+    openapi_extra=json_body("job"),
+)
 async def submit_job(request: Request, app: App, rid: RequestId) -> JSONResponse:
     """Queue one generation (request fields, optional ``webhook_url``); poll ``status_url``."""
 
@@ -47,7 +53,7 @@ async def submit_job(request: Request, app: App, rid: RequestId) -> JSONResponse
     return await _submit(request, app, rid, "jobs", submit)
 
 
-@router.get("/jobs/{job_id}", name="get_job", responses=error_responses(401, 404))
+@router.get("/jobs/{job_id}", name="get_job", responses=error_responses(404, 502))
 async def get_job(job_id: str, request: Request, app: App) -> dict[str, Any]:
     """A job's status, and its success body (``result``) or error body (``error``) once done."""
     job = await run_in_threadpool(app.jobs.store.get, job_id)
@@ -56,7 +62,13 @@ async def get_job(job_id: str, request: Request, app: App) -> dict[str, Any]:
     return _body(job, request)
 
 
-@router.post("/batches", status_code=202, response_model=None, responses=_SUBMIT_ERRORS)
+@router.post(
+    "/batches",
+    status_code=202,
+    response_model=None,
+    responses=_SUBMIT_ERRORS,
+    openapi_extra=json_body("batch"),
+)
 async def submit_batch(request: Request, app: App, rid: RequestId) -> JSONResponse:
     """Queue 1 to 100 requests at once: ``{"requests": [request, ...]}``."""
 
@@ -71,7 +83,7 @@ async def submit_batch(request: Request, app: App, rid: RequestId) -> JSONRespon
     return await _submit(request, app, rid, "batches", submit)
 
 
-@router.get("/batches/{batch_id}", name="get_batch", responses=error_responses(401, 404))
+@router.get("/batches/{batch_id}", name="get_batch", responses=error_responses(404, 502))
 async def get_batch(batch_id: str, app: App) -> dict[str, Any]:
     """A batch's counts by status and each job's status."""
     store = app.jobs.store

@@ -25,7 +25,7 @@ from genpic.logs import logger
 MAX_BODY_BYTES = 6 * 1024 * 1024
 # The web page and its assets hold no data and cost nothing; a browser cannot send a
 # header when it navigates, so they stay open (the page sends the key on API calls).
-_OPEN_PATHS = ("/health", "/")
+OPEN_PATHS = ("/health", "/")
 _OPEN_PREFIXES = ("/static/",)
 
 
@@ -128,7 +128,7 @@ class GateMiddleware:
 
     def _authorize(self, scope: Scope) -> None:
         path: str = scope["path"]
-        if self._key is None or path in _OPEN_PATHS or path.startswith(_OPEN_PREFIXES):
+        if self._key is None or path in OPEN_PATHS or path.startswith(_OPEN_PREFIXES):
             return
         headers = Headers(scope=scope)
         given = headers.get("x-api-key") or ""

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -23,7 +24,15 @@ from genpic import variants
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
 from genpic.http.incoming import form_data, json_payload
-from genpic.http.schemas import error_responses
+from genpic.http.schemas import (
+    IMAGE_TO_IMAGE,
+    OpenAIErrorBody,
+    case_free_choice,
+    error_responses,
+    json_body,
+    nullable,
+    request_property,
+)
 from genpic.pipeline import GenerationResult
 from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES, AspectRatio
 
@@ -38,7 +47,10 @@ OPENAI_STYLES: dict[str, bool] = {"vivid": True, "natural": False}
 ACCEPTED_AND_IGNORED = frozenset(
     {"quality", "user", "background", "moderation", "output_compression", "safety_identifier"}
 )
-_SIZE = re.compile(r"^\s*(\d{1,5})\s*[xX]\s*(\d{1,5})\s*$")
+# Width x height in pixels, up to 5 digits each; the document's pattern also rules out 0.
+_SIZE = re.compile(r"^ *([0-9]{1,5}) *[xX] *([0-9]{1,5}) *$")
+_NOT_ZERO = "|".join(f"0{{{zeros}}}[1-9][0-9]{{0,{4 - zeros}}}" for zeros in range(5))
+SIZE_PATTERN = f"^ *(?:{_NOT_ZERO}) *[xX] *(?:{_NOT_ZERO}) *$"
 # genpic field -> the OpenAI parameter a client should fix.
 _OPENAI_PARAMS = {
     "aspect_ratio": "size",
@@ -46,14 +58,59 @@ _OPENAI_PARAMS = {
     "init_image": "image",
     "init_image_s3": "image",
 }
-_ERRORS = error_responses(400, 401, 413, 422, 429, 500, 502, 504)
-_IMAGES_RESPONSE = {
-    "description": "OpenAI ImagesResponse",
-    "content": {"application/json": {"example": {"created": 0, "data": [{"url": "…"}]}}},
-}
+_ERRORS = error_responses(400, 403, 404, 409, 422, 429, 502, 504, body=OpenAIErrorBody)
 
 
-@router.post("/images/generations", responses={200: _IMAGES_RESPONSE, **_ERRORS})
+class ImageData(BaseModel):
+    """One image: a link or the bytes, and the prompt the model was given."""
+
+    url: str | None = None
+    b64_json: str | None = None
+    revised_prompt: str
+
+
+class ImagesResponse(BaseModel):
+    """OpenAI's ImagesResponse."""
+
+    created: int
+    data: list[ImageData]
+
+
+def openai_parameters(*, edit: bool) -> dict[str, Any]:
+    """The schema of OpenAI's image parameters as genpic reads them (null: not given)."""
+    style = {"type": "string", "enum": [*OPENAI_STYLES, *ENHANCEMENT_STYLES]}
+    case_free_choice(style, (*OPENAI_STYLES, *ENHANCEMENT_STYLES))
+    size = {"anyOf": [{"const": "auto"}, {"type": "string", "pattern": SIZE_PATTERN}]}
+    # JSON may send null for "not given"; a multipart field is text, never null.
+    given = (lambda schema: schema) if edit else nullable
+    properties: dict[str, Any] = {
+        "prompt": request_property("prompt"),
+        "model": given(request_property("model")),
+        "n": given(request_property("n")),
+        "size": given(size),
+        "response_format": given({"type": "string", "enum": list(RESPONSE_FORMATS)}),
+        "style": given(style),
+        "output_format": given(request_property("output_format")),
+        "stream": {"enum": ["false"] if edit else [False, "false", None]},
+        **{name: {"description": "Accepted, not used."} for name in sorted(ACCEPTED_AND_IGNORED)},
+    }
+    if edit:
+        properties["image"] = {"type": "string", "format": "binary"}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["prompt", "image"] if edit else ["prompt"],
+        "properties": properties,
+        # The edit makes image-to-image: only models that can (see genpic.http.document).
+        **({IMAGE_TO_IMAGE: True} if edit else {}),
+    }
+
+
+@router.post(
+    "/images/generations",
+    responses={200: {"model": ImagesResponse}, **_ERRORS},
+    openapi_extra=json_body("openai-generation"),
+)
 async def generations(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
     """OpenAI ``images.generate``: ``prompt``, ``model``, ``n``, ``size``, ``response_format``,
     ``style`` (a genpic enhancement style, or ``vivid``/``natural``), ``output_format``,
@@ -64,7 +121,11 @@ async def generations(request: Request, app: App, rid: RequestId) -> dict[str, A
     return await _images(request, app, rid, params, {})
 
 
-@router.post("/images/edits", responses={200: _IMAGES_RESPONSE, **_ERRORS})
+@router.post(
+    "/images/edits",
+    responses={200: {"model": ImagesResponse}, **_ERRORS},
+    openapi_extra=json_body("openai-edit", "multipart/form-data"),
+)
 async def edits(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
     """OpenAI ``images.edit`` (multipart): ``image`` and ``prompt`` → image-to-image.
 
@@ -80,14 +141,14 @@ async def edits(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
                 raise ValidationError(f"{name} is not supported; send one image.", field=name)
             images.append(value)
         else:
-            params[name] = value
+            params[name] = _form_number(value) if name == "n" else value
     if len(images) != 1:
         raise ValidationError("Send exactly one image to edit.", field="image")
     encoded = base64.b64encode(await images[0].read()).decode("ascii")
     return await _images(request, app, rid, params, {"init_image": encoded})
 
 
-@router.get("/models", responses=error_responses(401))
+@router.get("/models", responses=error_responses(403, 502, body=OpenAIErrorBody))
 def models(app: App) -> dict[str, Any]:
     """OpenAI ``models.list``: the image models this deployment allows."""
     return {
@@ -102,7 +163,9 @@ def models(app: App) -> dict[str, Any]:
 async def _images(
     request: Request, app: Genpic, rid: str, params: Mapping[str, Any], extra: dict[str, Any]
 ) -> dict[str, Any]:
-    response_format = params.get("response_format") or "url"
+    response_format = params.get("response_format")
+    if response_format is None:
+        response_format = "url"
     if response_format not in RESPONSE_FORMATS:
         raise ValidationError(
             f"response_format must be one of {', '.join(RESPONSE_FORMATS)}.",
@@ -133,7 +196,7 @@ def to_request(params: Mapping[str, Any]) -> dict[str, Any]:
                 payload["aspect_ratio"] = ratio
         elif name == "style":
             payload.update(_style(value))
-        elif name == "stream" and value in (False, "false"):
+        elif name == "stream" and (value is False or value == "false"):
             continue
         else:
             raise ValidationError(f"{name} is not supported by genpic.", field=name)
@@ -166,6 +229,11 @@ def _style(value: Any) -> dict[str, Any]:
         return {"enhance_prompt": True, "enhancement_style": name}
     choices = ", ".join((*OPENAI_STYLES, *ENHANCEMENT_STYLES))
     raise ValidationError(f"style must be one of {choices}.", field="style")
+
+
+def _form_number(value: str) -> int | str:
+    """A multipart field is text: ``"2"`` is the number 2, anything else stays as sent."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 5 else value
 
 
 def _with_openai_param(error: GenpicError) -> GenpicError:

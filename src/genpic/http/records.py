@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from genpic.errors import NotFound
-from genpic.feedback import FeedbackRequest, parse_feedback, record_feedback
+from genpic.feedback import parse_feedback, record_feedback
 from genpic.http.context import Genpic, genpic, local_urls
 from genpic.http.incoming import json_payload, query_number
 from genpic.http.schemas import error_responses, json_body
@@ -25,9 +25,34 @@ App = Annotated[Genpic, Depends(genpic)]
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 
 
-@router.get("/images", responses=error_responses(400, 401, 404, 500, 502))
+_LIST_PARAMETERS = [
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+    },
+    {
+        "name": "cursor",
+        "in": "query",
+        "required": False,
+        "description": "The previous page's cursor, as given; anything else is a 400.",
+        "schema": {"type": "string"},
+    },
+]
+
+
+@router.get(
+    "/images",
+    responses=error_responses(400, 404, 502),
+    openapi_extra={"parameters": _LIST_PARAMETERS},
+)
 async def list_images(
-    request: Request, app: App, limit: str | None = None, cursor: str | None = None
+    request: Request,
+    app: App,
+    # Read as text (the documented ones are above) so a bad value gets genpic's 400.
+    limit: Annotated[str | None, Query(include_in_schema=False)] = None,
+    cursor: Annotated[str | None, Query(include_in_schema=False)] = None,
 ) -> dict[str, Any]:
     """Recent images, newest first: ``{"images": [success body, …], "cursor"}``.
 
@@ -46,8 +71,8 @@ async def list_images(
     "/feedback",
     status_code=204,
     response_class=Response,
-    responses=error_responses(400, 401, 404, 413, 500, 502),
-    openapi_extra=json_body(FeedbackRequest),
+    responses=error_responses(400, 404, 502),
+    openapi_extra=json_body("feedback"),
 )
 async def feedback(request: Request, app: App) -> Response:
     """Rate an image: ``{"image_id", "rating": 1-5}`` or ``{"image_id", "preferred": true}``."""
@@ -57,7 +82,7 @@ async def feedback(request: Request, app: App) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/stats", responses=error_responses(401, 404, 500, 502))
+@router.get("/stats", responses=error_responses(404, 502))
 async def stats(app: App) -> dict[str, Any]:
     """Images, cost, cache hits, enhancement fallbacks, and the A/B arms compared."""
     records = await run_in_threadpool(_records, app)

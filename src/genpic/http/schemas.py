@@ -1,16 +1,32 @@
-"""What the OpenAPI document says about bodies: the request model, the success and error shapes.
+"""What the OpenAPI document says about bodies: the request schemas, the success and error shapes.
 
 Routes read and validate JSON bodies with ``Pipeline.parse`` (the Lambda handlers'
-rules and messages); these declarations only document them.
+rules and messages); these declarations document exactly those rules. A schema
+starts from the pydantic model the parser uses, and adds what the parser checks
+beyond one field (the variant rules, one init image, case-free choices), so a
+body the document accepts is one the parser accepts, and the other way round.
+Rules that depend on the deployment (the allowed models) are added when the
+document is built (``genpic.http.document``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from functools import cache
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from genpic.request import GenerationRequest
+from genpic import patterns
+from genpic.feedback import FeedbackRequest
+from genpic.request import MAX_IDEMPOTENCY_KEY, GenerationRequest, visible
+from genpic.vocabulary import ENHANCEMENT_STYLES, FORMAT_ALIASES, OUTPUT_FORMATS
+
+JSON = "application/json"
+# Marks a request schema that makes image-to-image, so it takes only the models that can.
+IMAGE_TO_IMAGE = "x-image-to-image"
+# How a route treats a request: its enhancement default, or compare's one pair.
+Variant = Literal["plain", "enhanced", "pair", "job"]
 
 
 class ErrorBody(BaseModel):
@@ -21,6 +37,21 @@ class ErrorBody(BaseModel):
     request_id: str
     field: str | None = None
     details: list[dict[str, str]] | None = None
+
+
+class OpenAIErrorDetail(BaseModel):
+    """OpenAI's error object: ``param`` names the OpenAI parameter at fault."""
+
+    message: str
+    type: str
+    param: str | None
+    code: str
+
+
+class OpenAIErrorBody(BaseModel):
+    """Every error under ``/v1/``, in OpenAI's shape, so its SDK raises its usual errors."""
+
+    error: OpenAIErrorDetail
 
 
 class SuccessBody(BaseModel):
@@ -68,20 +99,171 @@ class EnhanceBody(BaseModel):
     request_id: str
 
 
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """Document the error body under each of ``statuses``."""
-    return {status: {"model": ErrorBody} for status in statuses}
+def error_responses(*statuses: int, body: type[BaseModel] = ErrorBody) -> dict[int | str, Any]:
+    """Document ``body`` (genpic's error body by default) under each of ``statuses``."""
+    return {status: {"model": body} for status in statuses}
 
 
-def json_body(model: type[BaseModel] = GenerationRequest) -> dict[str, Any]:
-    """An ``openapi_extra`` that documents ``model`` as the JSON request body."""
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": model.model_json_schema()}},
+def json_body(name: str, media_type: str = JSON) -> dict[str, Any]:
+    """An ``openapi_extra`` that documents the request schema ``name`` as the request body.
+
+    The route carries only the name: ``genpic.http.document`` builds the schema with
+    the document, on the first request for it, so importing the app stays cheap.
+    """
+    return {"requestBody": {"required": True, "content": {media_type: {"schema": {LAZY: name}}}}}
+
+
+LAZY = "x-genpic-schema"
+
+
+def value_branch(schema: dict[str, Any]) -> dict[str, Any]:
+    """The non-null branch of a property that also takes null (meaning absent)."""
+    for branch in schema.get("anyOf", ()):
+        if branch.get("type") != "null":
+            return dict(branch)
+    return schema
+
+
+def case_free_choice(schema: dict[str, Any], words: tuple[str, ...]) -> None:
+    """Let the choice ``schema`` be any of ``words`` in any case with spaces around it.
+
+    Its ``enum`` stays first (the page reads its choices from it).
+    """
+    choices = {"type": "string", "enum": value_branch(schema)["enum"]}
+    spelled = {"type": "string", "pattern": patterns.case_free(words)}
+    schema.pop("type", None)
+    schema.pop("enum", None)
+    if "anyOf" in schema:
+        schema["anyOf"] = [choices, spelled, {"type": "null"}]
+    else:
+        schema["anyOf"] = [choices, spelled]
+
+
+def _present(field: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": [field], "properties": {field: schema}}
+
+
+def _implies(condition: dict[str, Any], then: dict[str, Any]) -> dict[str, Any]:
+    # "if/then" spelled with anyOf, which every JSON Schema tool reads the same way.
+    return {"anyOf": [{"not": condition}, {"allOf": [condition, then]}]}
+
+
+def request_property(name: str) -> dict[str, Any]:
+    """A copy of the generation request's schema for field ``name``."""
+    return copy.deepcopy(_request_schema()["properties"][name])
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema``, or null for absent."""
+    if any(branch.get("type") == "null" for branch in schema.get("anyOf", ())):
+        return schema
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+@cache
+def _request_schema() -> dict[str, Any]:
+    schema = GenerationRequest.model_json_schema()
+    props = schema["properties"]
+    props["prompt"]["pattern"] = patterns.containing(visible)
+    props["prompt"]["description"] = "Trimmed; 1 to 10,000 characters, not only spaces."
+    case_free_choice(props["output_format"], (*OUTPUT_FORMATS, *FORMAT_ALIASES))
+    case_free_choice(props["enhancement_style"], ENHANCEMENT_STYLES)
+    styles = value_branch(props["styles"])
+    # Listed as spelled (each once): in any case, duplicates would hide from uniqueItems.
+    styles["uniqueItems"] = True
+    props["styles"]["anyOf"][0] = styles
+    key = value_branch(props["idempotency_key"])
+    key.update(
+        minLength=1, maxLength=MAX_IDEMPOTENCY_KEY, pattern=f"^{patterns.char_class(_PRINTABLE)}*$"
+    )
+    props["idempotency_key"]["anyOf"][0] = key
+    s3 = value_branch(props["init_image_s3"])
+    s3["pattern"] = _S3_URI_PATTERN
+    props["init_image_s3"]["anyOf"][0] = s3
+    image = value_branch(props["init_image"])
+    image["description"] = "A base64 JPEG, PNG or WebP image, or a data: URL of one."
+    image["pattern"] = _BASE64_PATTERN
+    props["init_image"]["anyOf"][0] = image
+    props["original_prompt"] = {"description": "Ignored: the seed functions' internal field."}
+    schema["allOf"] = [
+        {"not": {"required": ["init_image", "init_image_s3"], "properties": _BOTH_IMAGES}},
+        {
+            "not": {
+                "required": ["n", "styles"],
+                "properties": {
+                    "n": {"type": "integer", "minimum": 2},
+                    "styles": {"type": "array", "minItems": 2},
+                },
+            }
+        },
+    ]
+    return schema
+
+
+_PRINTABLE = tuple(map(chr, range(0x20, 0x7F)))
+# The parser's _S3_URI: a bucket name, then a key.
+_S3_URI_PATTERN = r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/.+$"
+# Standard base64 (padded), after an optional "data:<type>;base64," prefix.
+_BASE64_PATTERN = r"^(data:[^,]*,)?([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+_BOTH_IMAGES = {"init_image": {"type": "string"}, "init_image_s3": {"type": "string"}}
+_WITH_STYLES = _present("styles", {"type": "array"})
+
+
+def generation_schema(variant: Variant) -> dict[str, Any]:
+    """The JSON schema of a generation request on a route of ``variant``.
+
+    ``plain`` enhances only when asked (``/generate``, jobs), ``enhanced`` unless told
+    not to; ``pair`` is ``/compare`` (one image each way: no ``n``, no ``styles``);
+    ``job`` adds ``webhook_url`` and takes init images by reference only.
+    """
+    schema = copy.deepcopy(_request_schema())
+    props = schema["properties"]
+    if variant == "enhanced":
+        needs = {"properties": {"enhance_prompt": {"not": {"const": False}}}}
+    else:
+        needs = _present("enhance_prompt", {"const": True})
+    schema["allOf"].append(_implies(_WITH_STYLES, needs))
+    if variant == "pair":
+        props["n"].update(maximum=1)
+        props["styles"] = {"type": "null", "description": "compare makes one pair: no styles."}
+    if variant == "job":
+        props["init_image"] = {"type": "null", "description": "Jobs take init_image_s3 only."}
+        props["webhook_url"] = {
+            "anyOf": [{"type": "string", "pattern": "^https?://"}, {"type": "null"}],
+            "description": "Told the outcome (POST, signed); a public http(s) host only.",
         }
+    schema["title"] = f"GenerationRequest ({variant})"
+    return schema
+
+
+def batch_schema(max_requests: int) -> dict[str, Any]:
+    """``{"requests": [job request, ...]}``, 1 to ``max_requests`` of them."""
+    return {
+        "type": "object",
+        "title": "BatchRequest",
+        "additionalProperties": False,
+        "required": ["requests"],
+        "properties": {
+            "requests": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": max_requests,
+                "items": generation_schema("job"),
+            },
+            "idempotency_key": _request_schema()["properties"]["idempotency_key"],
+        },
     }
 
 
+def feedback_schema() -> dict[str, Any]:
+    """Feedback: an image id and exactly one of ``rating`` and ``preferred: true``."""
+    schema = FeedbackRequest.model_json_schema()
+    schema["oneOf"] = [
+        _present("rating", {"type": "integer"}),
+        _present("preferred", {"const": True}),
+    ]
+    return schema
+
+
 # What any generating route can answer besides 200 (the contract's error table).
-GENERATION_ERRORS = error_responses(400, 401, 403, 409, 413, 422, 429, 500, 502, 504)
+GENERATION_ERRORS = error_responses(400, 403, 404, 409, 422, 429, 502, 504)
