@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -57,7 +57,11 @@ _UPLOAD_BODY = {
     },
     response_class=Response,
 )
-async def get_image(key: str, app: App) -> Response:
+async def get_image(
+    # Documented, not enforced by FastAPI: a key outside outputs/ is a 404 (below), not a 400.
+    key: Annotated[str, Path(json_schema_extra={"pattern": _OUTPUT_KEY.pattern})],
+    app: App,
+) -> Response:
     """Serve a generated image: its bytes (local storage) or a 307 to a fresh presigned GET (S3).
 
     Only keys under ``outputs/`` are served; anything else is 404.
