@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from genpic.catalog import MAX_SEED, SD35_LARGE, STABLE_IMAGE_CORE
+from genpic.catalog import MAX_SEED, STABLE_IMAGE_CORE
 from genpic.http.app import create_app
 from genpic.settings import Settings
 
