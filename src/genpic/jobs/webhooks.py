@@ -86,7 +86,10 @@ def check_url(url: str, *, allow_private: bool) -> Target:
 
 def parse_url(url: str) -> Target:
     """Return ``url``'s parts, or raise ``ValidationError`` if it is no http(s) URL."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://a[b": an unclosed IPv6 bracket
+        raise _refused(f"{url!r} is not an http(s) URL.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _refused(f"{url!r} is not an http(s) URL.")
     if parts.username or parts.password:
