@@ -37,6 +37,8 @@ class ErrorBody(BaseModel):
     request_id: str
     field: str | None = None
     details: list[dict[str, str]] | None = None
+    # A 422 ContentFiltered names the screen that refused: blocklist, guardrail, enhancer, model.
+    screen: str | None = None
 
 
 class OpenAIErrorDetail(BaseModel):
@@ -46,6 +48,7 @@ class OpenAIErrorDetail(BaseModel):
     type: str
     param: str | None
     code: str
+    screen: str | None = None
 
 
 class OpenAIErrorBody(BaseModel):
