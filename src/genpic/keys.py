@@ -21,7 +21,8 @@ OUTPUT_PREFIX = "outputs/"
 MAX_KEY_BYTES = 1024
 MAX_NAME_BYTES = 255
 # "outputs/" and one file name, nothing that could climb out of it.
-_OUTPUT_KEY = re.compile(r"^outputs/[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$")
+OUTPUT_KEY_PATTERN = r"^outputs/[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$"
+_OUTPUT_KEY = re.compile(OUTPUT_KEY_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -13,7 +13,7 @@ from genpic.errors import NotFound, ValidationError
 from genpic.http.context import Genpic, genpic
 from genpic.http.incoming import form_data, json_payload
 from genpic.http.schemas import error_responses
-from genpic.keys import is_output_key
+from genpic.keys import OUTPUT_KEY_PATTERN, is_output_key
 from genpic.storage.local import LocalStore
 from genpic.storage.uploads import presigned_upload, save_local_upload
 from genpic.vocabulary import CONTENT_TYPES
@@ -59,7 +59,7 @@ _UPLOAD_BODY = {
 )
 async def get_image(
     # Documented, not enforced by FastAPI: a key outside outputs/ is a 404 (below), not a 400.
-    key: Annotated[str, Path(json_schema_extra={"pattern": _OUTPUT_KEY.pattern})],
+    key: Annotated[str, Path(json_schema_extra={"pattern": OUTPUT_KEY_PATTERN})],
     app: App,
 ) -> Response:
     """Serve a generated image: its bytes (local storage) or a 307 to a fresh presigned GET (S3).

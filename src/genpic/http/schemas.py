@@ -205,7 +205,7 @@ def _request_schema() -> dict[str, Any]:
 
 _PRINTABLE = tuple(map(chr, range(0x20, 0x7F)))
 # The parser's _S3_URI: a bucket name, then a key.
-_S3_URI_PATTERN = r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/.+$"
+_S3_URI_PATTERN = r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/[^\u0000-\u001f\u007f]+$"
 # Standard base64 (padded), after an optional "data:<type>;base64," prefix.
 _BASE64_PATTERN = r"^(data:[^,]*,)?([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 _BOTH_IMAGES = {"init_image": {"type": "string"}, "init_image_s3": {"type": "string"}}
