@@ -151,7 +151,7 @@ def test_webhooks_to_private_addresses_are_refused_at_submit_time(url: str) -> N
 
 @pytest.mark.parametrize("url", ["http://a[b/hook", "http://[::1/hook", "https://x]y/"])
 def test_a_webhook_url_that_does_not_parse_is_a_400(url: str) -> None:
-    with TestClient(create_app()) as client:
+    with LocalClient(create_app()) as client:
         response = client.post("/jobs", json={"prompt": "x", "webhook_url": url})
     assert response.status_code == 400, response.text
     assert response.json()["field"] == "webhook_url"
