@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 from genpic.catalog import MAX_SEED, STABLE_IMAGE_CORE
 from genpic.http.app import create_app
 from genpic.settings import Settings
+from tests.support.asgi import LocalClient
 
 
 def document(settings: Settings) -> dict[str, Any]:
-    with TestClient(create_app(settings)) as client:
+    with LocalClient(create_app(settings)) as client:
         answer = client.get("/openapi.json")
     assert answer.status_code == 200
     body: dict[str, Any] = answer.json()
