@@ -20,8 +20,9 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements-lambda.txt"
-# The command line's dependencies: nothing a Lambda handler imports needs them.
-CLI_ONLY = ("typer", "rich")
+# The command line's dependencies (uvicorn serves `genpic serve`): no Lambda handler imports
+# them, nor click and h11, which only they pull in.
+CLI_ONLY = ("typer", "rich", "uvicorn")
 PLATFORM = [
     "--platform", "manylinux2014_aarch64", "--python-version", "3.13",
     "--implementation", "cp", "--only-binary=:all:",

@@ -11,13 +11,16 @@ from __future__ import annotations
 import io
 import struct
 from dataclasses import dataclass
-from typing import Any
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any
 
 from genpic.catalog import InputLimits
 from genpic.errors import InvalidImage, ModelUnavailable
 from genpic.vocabulary import CONTENT_TYPES, OUTPUT_FORMATS, OutputFormat
+
+if TYPE_CHECKING:
+    # Pillow is imported by the functions that decode: a request answered from the cache, or
+    # refused, never pays for it.
+    from PIL import Image
 
 MIN_SIDE = 64
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -94,6 +97,8 @@ def load_input(data: bytes) -> Image.Image:
             "Downscale it or save it as JPEG or WebP and try again.",
             field=_FIELD,
         )
+    from PIL import Image
+
     # Pillow itself refuses far larger bombs at open; ours is checked from the header.
     try:
         image = Image.open(io.BytesIO(data))
@@ -208,6 +213,8 @@ def normalize_output(data: bytes, output_format: str) -> tuple[bytes, ImageInfo]
     """
     if output_format not in CONTENT_TYPES:
         raise ValueError(f"unknown output format {output_format!r}; use {OUTPUT_FORMATS}")
+    from PIL import Image
+
     try:
         image = Image.open(io.BytesIO(data))
         if _PILLOW_FORMATS.get(str(image.format)) == output_format:

@@ -1,4 +1,8 @@
-"""The generate and enhance Lambda handlers never import the HTTP stack (cold start)."""
+"""Each Lambda function imports only what its own handler needs (cold start).
+
+On Lambda, init builds what the function's handler (``_HANDLER``) uses: the ``api``
+function's HTTP app is built there, and the other three never import the HTTP stack.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +11,64 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.deploy.cfn import ROOT
+
 _PROBE = """
 import json, sys
 from genpic.aws import handlers
+
+built_at_init = {"api": handlers._api is not None, "worker": handlers._worker is not None}
 
 class Context:
     function_name = "aws_gen_pic"; memory_limit_in_mb = 1024
     invoked_function_arn = "arn:aws:lambda:us-west-2:123456789012:function:aws_gen_pic"
     aws_request_id = "probe"
 
-for handler in (handlers.generate, handlers.enhance):
-    response = handler({"body": json.dumps({"prompt": "a cat", "n": 2})}, Context())
-    assert response["statusCode"] == 200, response
-heavy = ("fastapi", "starlette", "mangum", "uvicorn", "multipart")
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in heavy)))
+handler = getattr(handlers, sys.argv[1])
+response = handler(json.load(open(sys.argv[2])), Context())
+heavy = ("fastapi", "starlette", "mangum", "uvicorn", "multipart", "anyio")
+print(json.dumps({"built_at_init": built_at_init, "response": response,
+                  "http": sorted(m for m in sys.modules if m.split(".")[0] in heavy)}))
 """
+_EVENTS = {"generate": "generate.json", "enhance": "generate-enhanced.json",
+           "worker": "worker-job.json", "api": "api-health.json"}  # fmt: skip
 
 
-def test_generate_and_enhance_do_not_import_fastapi(tmp_path: Path) -> None:
-    env = {"GENPIC_DATA_DIR": str(tmp_path), "POWERTOOLS_METRICS_DISABLED": "true", "PATH": ""}
+def _run(tmp_path: Path, handler: str) -> dict:
+    env = {
+        "AWS_LAMBDA_FUNCTION_NAME": f"genpic-{handler}",
+        "_HANDLER": f"genpic.aws.handlers.{handler}",
+        "GENPIC_ENGINE": "preview",
+        "GENPIC_ENHANCER": "template",
+        "GENPIC_STORAGE": "local",
+        "GENPIC_RECORDS": "sqlite",
+        "GENPIC_DATA_DIR": str(tmp_path),
+        "GENPIC_QUEUE_URL": "https://sqs.us-west-2.amazonaws.com/123456789012/genpic-jobs",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "CRITICAL",
+        "PATH": "",
+        "PYTHONPATH": str(ROOT / "src"),  # this checkout's genpic, whatever is installed
+    }
+    event = str(ROOT / "events" / _EVENTS[handler])
     out = subprocess.run(
-        [sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, check=True
-    ).stdout
-    assert json.loads(out.strip().splitlines()[-1]) == []
+        [sys.executable, "-c", _PROBE, handler, event],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("handler", ["generate", "enhance", "worker"])
+def test_the_non_api_functions_never_import_the_http_stack(tmp_path: Path, handler: str) -> None:
+    result = _run(tmp_path, handler)
+    assert result["http"] == []
+    assert result["built_at_init"] == {"api": False, "worker": handler == "worker"}
+    assert result["response"].get("statusCode", 200) == 200
+
+
+def test_the_api_function_builds_its_app_during_init(tmp_path: Path) -> None:
+    result = _run(tmp_path, "api")
+    assert result["built_at_init"] == {"api": True, "worker": False}
+    assert result["response"]["statusCode"] == 200
+    assert "fastapi" in result["http"]  # the control: the probe does see the HTTP stack

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+SOURCE = Path(__file__).resolve().parents[2] / "src"
 _RESTORE_PROBE = """
 import json, os, random, sys
 from genpic.aws import handlers
@@ -56,11 +58,13 @@ print(json.dumps({"built_at_init": built_at_init, "copies": results}))
 _IMPORT_PROBE = """
 import json, sys
 from genpic.aws import handlers
-print(json.dumps({"built": handlers._pipeline is not None, "boto3": "boto3" in sys.modules}))
+print(json.dumps({"built": handlers._pipeline is not None, "clients": "botocore.client" in sys.modules,
+                  "boto3": "boto3" in sys.modules}))
 """
 
 
 def _run(probe: str, env: dict[str, str], *args: str) -> dict:
+    env = {**env, "PYTHONPATH": str(SOURCE)}  # this checkout's genpic, whatever is installed
     completed = subprocess.run(
         [sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True, check=True
     )
@@ -97,7 +101,7 @@ def test_without_the_restore_hook_copies_would_share_random_state(lambda_env) ->
     assert first["key"] != second["key"]  # uuid4 and secrets read the kernel each call
 
 
-def test_on_lambda_the_bedrock_pipeline_and_boto3_clients_are_built_during_init() -> None:
+def test_on_lambda_the_bedrock_pipeline_and_botocore_clients_are_built_during_init() -> None:
     env = {
         "AWS_LAMBDA_FUNCTION_NAME": "aws_gen_pic",
         "AWS_REGION": "us-west-2",
@@ -105,14 +109,14 @@ def test_on_lambda_the_bedrock_pipeline_and_boto3_clients_are_built_during_init(
         "GENPIC_TABLE": "genpic-records",
         "POWERTOOLS_LOG_LEVEL": "CRITICAL",
     }
-    assert _run(_IMPORT_PROBE, env) == {"built": True, "boto3": True}
+    assert _run(_IMPORT_PROBE, env) == {"built": True, "clients": True, "boto3": False}
 
 
 def test_a_broken_setting_does_not_crash_init(lambda_env) -> None:
     env = {**lambda_env, "GENPIC_STORAGE": "s3"}  # and no OUTPUT_BUCKET
-    assert _run(_IMPORT_PROBE, env) == {"built": False, "boto3": False}
+    assert _run(_IMPORT_PROBE, env) == {"built": False, "clients": False, "boto3": False}
 
 
 def test_off_lambda_importing_the_handlers_stays_lazy(tmp_path) -> None:
     env = {"GENPIC_DATA_DIR": str(tmp_path), "POWERTOOLS_LOG_LEVEL": "CRITICAL"}
-    assert _run(_IMPORT_PROBE, env) == {"built": False, "boto3": False}
+    assert _run(_IMPORT_PROBE, env) == {"built": False, "clients": False, "boto3": False}

@@ -1,13 +1,16 @@
 """Lambda entry points: ``generate`` (aws_gen_pic), ``enhance``, ``api`` and ``worker``.
 
 ``generate`` and ``enhance`` are one call into the shared pipeline under Powertools'
-logger and metrics. ``api`` is the whole HTTP app through Mangum; FastAPI is imported
-on its first call only, so the other two keep their cold start.
+logger and metrics. ``api`` is the whole HTTP app through Mangum, ``worker`` the SQS
+consumer. On Lambda, init builds what the function's own handler (``_HANDLER``) uses, so
+the app is in the ``api`` function's init (and SnapStart snapshot) and FastAPI is never
+imported by the other three.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +22,7 @@ from genpic.cache.results import cache_header
 from genpic.crosssite import site_rules
 from genpic.idempotency import Answer
 from genpic.logs import logger
+from genpic.settings import LAMBDA_HANDLER
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -87,14 +91,7 @@ def _failure(exc: Exception, request_id: str) -> Answer:
 @logger.inject_lambda_context(clear_state=True)
 def api(event: Any, context: LambdaContext) -> dict[str, Any]:
     """The HTTP API's default route: every HTTP route, served by the FastAPI app via Mangum."""
-    global _api
-    if _api is None:
-        from mangum import Mangum
-
-        from genpic.http.app import create_app
-
-        _api = Mangum(create_app(bind_host=None), lifespan="off")
-    response: dict[str, Any] = _api(event, context)
+    response: dict[str, Any] = _shared_api()(event, context)
     return response
 
 
@@ -102,12 +99,27 @@ def api(event: Any, context: LambdaContext) -> dict[str, Any]:
 @metrics.log_metrics
 def worker(event: Any, context: LambdaContext) -> dict[str, Any]:
     """The SQS jobs queue's consumer: run each message's job; report the partial batch failures."""
+    return _shared_worker().handle(event)
+
+
+def _shared_api() -> Any:
+    global _api
+    if _api is None:
+        from mangum import Mangum
+
+        from genpic.http.app import create_app
+
+        _api = Mangum(create_app(bind_host=None, pipeline=_shared_pipeline()), lifespan="off")
+    return _api
+
+
+def _shared_worker() -> Worker:
     global _worker
     if _worker is None:
         from genpic.aws.worker import Worker
 
         _worker = Worker(_shared_pipeline())
-    return _worker.handle(event, context)
+    return _worker
 
 
 def _shared_pipeline() -> Pipeline:
@@ -126,7 +138,17 @@ def reset() -> None:
     _pipeline = _api = _worker = None
 
 
-prime(_shared_pipeline)  # on Lambda: build during init, so the snapshot holds it
+def _build_for_this_function() -> Pipeline:
+    # Lambda names the function's handler ("genpic.aws.handlers.api") in _HANDLER.
+    handler = os.environ.get(LAMBDA_HANDLER, "").rpartition(".")[2]
+    if handler == "api":
+        _shared_api()
+    elif handler == "worker":
+        _shared_worker()
+    return _shared_pipeline()
+
+
+prime(_build_for_this_function)  # on Lambda: build during init, so the snapshot holds it
 
 
 def _response(

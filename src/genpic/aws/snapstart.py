@@ -5,7 +5,7 @@ request. With SnapStart, Lambda runs init once per published version, snapshots 
 memory, and starts every new environment from a copy of that snapshot. Two things follow:
 
 - Work done during init is free for every request after it, so on Lambda genpic builds its
-  pipeline there: the backends' modules, boto3 and the Bedrock and S3 clients (with their
+  pipeline there: the backends' modules, botocore and the Bedrock and S3 clients (with their
   endpoint and credential resolution) end up in the snapshot. Off Lambda (the CLI, tests,
   ``genpic serve``) nothing happens here, so those stay lazy.
 - Everything in memory is *identical* in all environments restored from one snapshot,
@@ -43,8 +43,9 @@ def prime(build: Callable[[], Pipeline]) -> None:
     Parameters
     ----------
     build
-        Returns the process's shared pipeline (building it on the first call); the handler
-        module passes its own accessor so the pipeline built here is the one requests use.
+        Builds what this function's handler uses (the pipeline, and the HTTP app or the
+        worker around it) and returns the process's shared pipeline; the handler module
+        passes its own accessor so what is built here is what requests use.
 
     Notes
     -----

@@ -1,8 +1,10 @@
 """The SQS worker: each message names a job; run it, and tell SQS which messages failed.
 
-Powertools' batch processor reports partial batch failures
-(``ReportBatchItemFailures``): a record whose handler raises stays on the queue,
-the others are deleted. Per record, by what the runner says:
+The handler reports partial batch failures (``ReportBatchItemFailures``): a message
+whose record raises stays on the queue, the others are deleted. (Powertools' batch
+processor does the same, but importing it builds the data classes and pydantic models of
+every event source it supports, which took a quarter of the whole init.) Per message, by
+what the runner says:
 
 - ``done``, ``duplicate`` (a redelivery of a finished job) and ``held`` (a
   duplicate while another worker runs the job; that worker's own message comes
@@ -24,13 +26,8 @@ runs; the invocation returns once every one is sent or has given up.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 
 from genpic.aws.telemetry import record_job
 from genpic.jobs import webhooks
@@ -39,8 +36,6 @@ from genpic.jobs.service import create_runner, create_store
 from genpic.logs import logger
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
     from genpic.jobs.runner import Runner
     from genpic.pipeline import Pipeline
 
@@ -61,25 +56,33 @@ class Worker:
         self.queue = JobsQueue(settings)
         self.runner: Runner = create_runner(settings, pipeline, create_store(settings), queued=True)
         self.max_receives = settings.job_max_receives
-        # A batch whose every job is throttled is an answer, not a crash: report each item, so
-        # the event source keeps the visibility each was given instead of retrying at once.
-        self._processor = BatchProcessor(
-            event_type=EventType.SQS, raise_on_entire_batch_failure=False
-        )
 
-    def handle(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        """Process an SQS event; return the partial batch failures."""
-        response = process_partial_response(
-            event=event, record_handler=self.record, processor=self._processor, context=context
-        )
+    def handle(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        """Process an SQS event; return the messages that stay on the queue.
+
+        A batch whose every job is throttled is an answer, not a crash: each message is
+        reported, so the event source keeps the visibility each was given instead of
+        retrying the whole batch at once.
+        """
+        failures = []
+        for message in event.get("Records", []):
+            message_id = message["messageId"]
+            try:
+                self.record(message)
+            except TryAgain as exc:
+                logger.info("job message left on the queue", extra={"reason": str(exc)})
+                failures.append({"itemIdentifier": message_id})
+            except Exception:
+                logger.exception("job message failed", extra={"message_id": message_id})
+                failures.append({"itemIdentifier": message_id})
         # The event's webhooks went out together while its jobs ran; a frozen Lambda
         # would leave them half-sent, so the invocation ends once they have (each is bounded).
         self.runner.deliveries.drain(webhooks.BUDGET_S + DRAIN_MARGIN_S)
-        return dict(response)
+        return {"batchItemFailures": failures}
 
-    def record(self, record: SQSRecord) -> None:
+    def record(self, record: Mapping[str, Any]) -> None:
         """Run the job one message names; raise to leave the message on the queue."""
-        job_id = job_id_of(record.body)
+        job_id = job_id_of(record["body"])
         receives = received_count(record)
         outcome = self.runner.run(job_id, last_chance=receives >= self.max_receives)
         logger.info(
@@ -90,7 +93,7 @@ class Worker:
         if outcome.kind == "missing":
             raise LookupError(f"no job {job_id}: a message for a job that was never stored")
         if outcome.kind in ("retry", "gave_up"):
-            self.queue.delay(record.receipt_handle, outcome.delay_s)
+            self.queue.delay(record["receiptHandle"], outcome.delay_s)
             raise TryAgain(
                 f"job {job_id}: {outcome.kind} (message visible in {outcome.delay_s:.0f} s)"
             )

@@ -1,1 +1,1 @@
-"""boto3 plumbing below the backends: clients and the translation of SDK errors."""
+"""botocore plumbing below the backends: clients and the translation of SDK errors."""

@@ -1,4 +1,4 @@
-"""boto3 clients whose timeouts and retries fit what the running request has left.
+"""botocore clients whose timeouts and retries fit what the running request has left.
 
 Each backend asks for a client for its stage (``genpic.deadline``) just before
 calling; the client's timeouts are the stage's allotment, rounded down to a
@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from genpic import deadline
 from genpic.deadline import Stage
@@ -25,7 +25,10 @@ _CONNECT_TIMEOUT_S = 1.0
 _STORAGE_ATTEMPTS = 3
 _session_lock = threading.Lock()
 
+# Every AWS service genpic calls. The Lambda bundle keeps botocore's data for these alone
+# (scripts/slim_bundle.py), so a client for any other service fails to build there.
 Service = Literal["s3", "bedrock-runtime", "dynamodb", "sqs", "secretsmanager"]
+SERVICES: tuple[Service, ...] = get_args(Service)
 
 
 def bedrock_runtime(settings: Settings, stage: Literal["text", "model", "store"]) -> Any:
@@ -63,10 +66,11 @@ def secretsmanager(settings: Settings) -> Any:
 
 
 def warm(settings: Settings) -> None:
-    """Build the clients ``settings`` will use, at each stage's full allotment.
+    """Build the clients every request under ``settings`` uses, at each stage's full allotment.
 
-    On Lambda this runs during init, so SnapStart's snapshot holds boto3, the
-    loaded service models and the clients a request starting afresh asks for.
+    On Lambda this runs during init, so SnapStart's snapshot holds botocore, the loaded
+    service models and the clients a request starting afresh asks for. Clients only some
+    requests use (S3 reads of init images, the jobs queue) are built on their first use.
     """
     if "bedrock" in (settings.engine, settings.enhancer):
         bedrock_runtime(settings, "text")
@@ -76,7 +80,6 @@ def warm(settings: Settings) -> None:
         if settings.guardrail_images:
             bedrock_runtime(settings, "store")
     if settings.storage == "s3":
-        s3(settings, "input")
         s3(settings, "store")
     if settings.records == "dynamodb" and settings.table:
         dynamodb(settings)
@@ -98,7 +101,7 @@ def _client(
 
 
 def _endpoint_override(service_suffix: str) -> str | None:
-    # boto3 itself reads these variables; here they key the cache and pick S3's addressing.
+    # botocore itself reads these variables; here they key the cache and pick S3's addressing.
     return os.environ.get(f"AWS_ENDPOINT_URL_{service_suffix}") or os.environ.get(
         "AWS_ENDPOINT_URL"
     )
@@ -137,7 +140,7 @@ def _cached_client(
         ),
     )
     with _session_lock:
-        client = _session().client(service, config=config)
+        client = _session().create_client(service, config=config)
     client.meta.events.register_first(
         f"needs-retry.{service}", _retry_only_within_deadline(stage, seconds, service)
     )
@@ -146,10 +149,12 @@ def _cached_client(
 
 @lru_cache(maxsize=1)
 def _session() -> Any:
-    # Imported here so the offline defaults never pay for boto3 at start-up.
-    import boto3
+    # botocore's own session: boto3 wraps it with resources and transfer helpers genpic never
+    # uses, whose import costs every cold start. Imported here so the offline defaults never
+    # pay for botocore at start-up either.
+    from botocore.session import Session
 
-    return boto3.session.Session()
+    return Session()
 
 
 def _retry_only_within_deadline(

@@ -14,8 +14,6 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
-from PIL import Image
-
 from genpic.awssdk.errors import is_content_filter_message
 from genpic.catalog import DEFAULT_STRENGTH, ImageModel
 from genpic.engines.base import ImageJob, RenderedImage
@@ -62,6 +60,8 @@ class AmazonImageFamily(ImageFamily):
             task, key = "IMAGE_VARIATION", "imageVariationParams"
             params["images"] = [base64.b64encode(job.init_image).decode("ascii")]
             params["similarityStrength"] = similarity_strength(job.strength)
+            from PIL import Image  # only image-to-image reads the init image's size
+
             with Image.open(io.BytesIO(job.init_image)) as image:
                 width, height = model.nearest_size(*image.size)
         config: dict[str, Any] = {

@@ -8,7 +8,7 @@ whether work remains.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -98,6 +98,6 @@ class JobsQueue:
             raise sqs_error(exc, self.url, QUEUE_URL) from exc
 
 
-def received_count(record: Any) -> int:
-    """Return an SQS record's ``ApproximateReceiveCount`` (1 on the first delivery)."""
-    return int(record.attributes.approximate_receive_count or 1)
+def received_count(record: Mapping[str, Any]) -> int:
+    """Return an SQS event record's ``ApproximateReceiveCount`` (1 on the first delivery)."""
+    return int(record.get("attributes", {}).get("ApproximateReceiveCount") or 1)
