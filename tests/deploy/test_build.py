@@ -208,7 +208,8 @@ try:
     dropped = False
 except UnknownServiceError:
     dropped = True
-s3 = session.create_client("s3", region_name="us-west-2")
+from botocore.config import Config
+s3 = session.create_client("s3", region_name="us-west-2", config=Config(signature_version="s3v4"))
 url = s3.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"}, ExpiresIn=60)
 print(json.dumps({"hosts": hosts, "dropped": dropped, "url": url,
                   "data": sorted(session.get_available_services())}))
