@@ -12,6 +12,7 @@ Hierarchy::
     ├── PayloadTooLarge               413 PayloadTooLarge
     ├── UnsupportedMediaType          415 UnsupportedMediaType
     ├── ContentFiltered               422 ContentFiltered (+ "screen": which one refused)
+    ├── RateLimited                   429 RateLimited (+ Retry-After, RateLimit-*)
     ├── Throttled                     429 Throttled (+ Retry-After)
     ├── ModelUnavailable              502 ModelUnavailable
     ├── StorageError                  502 StorageError
@@ -147,6 +148,44 @@ class ContentFiltered(GenpicError):
     def extras(self) -> dict[str, Any]:
         """Name the screen that refused: blocklist, guardrail, enhancer or model."""
         return {"screen": self.screen}
+
+
+class RateLimited(GenpicError):
+    """A client asked for more images than its rate limit or daily quota leaves it.
+
+    Parameters
+    ----------
+    message
+        What was asked, what remains, and when to retry.
+    limit
+        The limit that refused it (images per window).
+    remaining
+        Images the client may still ask for in that window.
+    reset_s
+        Seconds until that window ends (also ``Retry-After``).
+    """
+
+    code = "RateLimited"
+    status = 429
+
+    def __init__(self, message: str, *, limit: int, remaining: int, reset_s: int) -> None:
+        super().__init__(message, retry_after=reset_s)
+        self.limit = limit
+        self.remaining = remaining
+        self.reset_s = reset_s
+
+    def headers(self) -> dict[str, str]:
+        """Return ``Retry-After`` and the ``RateLimit-*`` fields (see ``genpic.limits``)."""
+        return {**super().headers(), **rate_limit_headers(self.limit, self.remaining, self.reset_s)}
+
+
+#: The fields of draft-ietf-httpapi-ratelimit-headers-06 (reset: seconds from now).
+RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+
+
+def rate_limit_headers(limit: int, remaining: int, reset_s: int) -> dict[str, str]:
+    """Return the ``RATE_LIMIT_HEADERS`` fields for a window."""
+    return dict(zip(RATE_LIMIT_HEADERS, map(str, (limit, remaining, reset_s)), strict=True))
 
 
 class Throttled(GenpicError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,7 @@ from genpic.storage.base import ImageStore, StoredImage
 if TYPE_CHECKING:
     from genpic.cache.memory import Memory
     from genpic.cache.results import CachedImage, CacheStatus
+    from genpic.limits.limiter import Allowance, Limiter
     from genpic.records.base import RecordStore
 
 
@@ -174,6 +175,12 @@ class Pipeline:
         self.records = records
         self.memory = self._memory(records)
         self.experiment = experiment_for(settings, records)
+        self.limiter = self._limiter(records)
+
+    def _limiter(self, records: RecordStore) -> Limiter:
+        from genpic.limits.limiter import Limiter
+
+        return Limiter.from_settings(self.settings, records)
 
     def _memory(self, records: RecordStore) -> Memory:
         from genpic.cache.keys import Backends
@@ -201,8 +208,14 @@ class Pipeline:
             default_model=self.settings.image_model,
         )
 
-    def run(self, request: GenerationRequest, request_id: str) -> GenerationResult:
-        """Generate and store the image ``request`` asks for (or reuse a cached one)."""
+    def run(
+        self, request: GenerationRequest, request_id: str, allowance: Allowance | None = None
+    ) -> GenerationResult:
+        """Generate and store the image ``request`` asks for (or reuse a cached one).
+
+        ``allowance`` (the client's, ``genpic.limits``) is charged before any paid
+        call, and not at all when the cache answers.
+        """
         timings = Timings()
         with (
             refusals.counted(),
@@ -214,8 +227,11 @@ class Pipeline:
             init_image = self.inputs.load(request)
             hit = self.memory.lookup(request, init_image) if self.memory else None
             if hit is None:
-                made = self._generate(request, request_id, init_image, timings)
+                with allowance.paid() if allowance else nullcontext():
+                    made = self._generate(request, request_id, init_image, timings)
         if hit is not None:
+            if allowance:
+                allowance.free()
             return self._reuse(request, request_id, *hit, timings)
         data, image, rendered_seed, stored, enhancement, translation = made
         result = GenerationResult(

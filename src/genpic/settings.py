@@ -53,6 +53,9 @@ BLOCKLIST_DEFAULT = "GENPIC_BLOCKLIST_DEFAULT"
 GUARDRAIL_ID = "GENPIC_GUARDRAIL_ID"
 GUARDRAIL_VERSION = "GENPIC_GUARDRAIL_VERSION"
 GUARDRAIL_IMAGES = "GENPIC_GUARDRAIL_IMAGES"
+API_KEYS = "GENPIC_API_KEYS"
+RATE_LIMIT = "GENPIC_RATE_LIMIT"
+DAILY_QUOTA = "GENPIC_DAILY_QUOTA"
 
 DEFAULT_REGION = "us-west-2"
 # ApplyGuardrail's own patterns for guardrailIdentifier and guardrailVersion
@@ -61,6 +64,11 @@ _GUARDRAIL_ID = re.compile(
     r"[a-z0-9]+|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+"
 )
 _GUARDRAIL_VERSION = re.compile(r"[1-9][0-9]{0,7}|DRAFT")
+#: The client name ``GENPIC_API_KEY`` (the single key) stands for.
+SINGLE_KEY_NAME = "default"
+#: ``GENPIC_RATE_LIMIT`` periods, in seconds; fixed windows aligned to UTC.
+RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RATE = re.compile(r"^\s*(\d{1,9})\s*/\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
 N = TypeVar("N", int, float)
 
 
@@ -94,6 +102,11 @@ class Settings:
     # so a rebound DNS name reaches nothing it could not reach directly.
     allowed_hosts: tuple[str, ...] | None = None
     api_key: str | None = field(default=None, repr=False)
+    # Named client keys (GENPIC_API_KEYS, plus GENPIC_API_KEY as "default"): (name, key) pairs.
+    api_keys: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # Per-client limits (genpic.limits): images per window (count, seconds), images per UTC day.
+    rate_limit: tuple[int, int] | None = None
+    daily_quota: int | None = None
     # The records store (genpic.records): backend, DynamoDB table, cache entry lifetime.
     records: str = "sqlite"
     table: str | None = None
@@ -146,6 +159,9 @@ class Settings:
             cors_origins=_split(env.get(CORS_ORIGINS)),
             allowed_hosts=_split(env.get(ALLOWED_HOSTS)) or (("*",) if on_lambda else None),
             api_key=env.get(API_KEY) or None,
+            api_keys=_api_keys(env),
+            rate_limit=_rate_limit(env),
+            daily_quota=_number(env, DAILY_QUOTA, int, 0) or None,
             records=_choice(env, RECORDS, "dynamodb" if on_lambda else "sqlite"),
             table=env.get(TABLE) or None,
             cache_ttl_days=_number(env, CACHE_TTL_DAYS, float, 30.0),
@@ -222,6 +238,43 @@ def _share(env: Mapping[str, str], name: str) -> float | None:
             f"{name}={env[name]!r} must be a number from 0 to 1 (the share of requests enhanced)."
         )
     return value
+
+
+def _api_keys(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """Return ``GENPIC_API_KEYS`` (``name=key,…``) and ``GENPIC_API_KEY`` as (name, key) pairs."""
+    pairs: list[tuple[str, str]] = []
+    for entry in _split(env.get(API_KEYS)):
+        name, _, key = (part.strip() for part in entry.partition("="))
+        if not name or not key:
+            raise ConfigurationError(
+                f"{API_KEYS} holds name=key pairs separated by commas (alice=k1,bob=k2); "
+                f"{entry.partition('=')[0].strip() or 'an entry'!r} has no name or no key."
+            )
+        pairs.append((name, key))
+    single = env.get(API_KEY)
+    if single:
+        pairs.append((SINGLE_KEY_NAME, single))
+    names = [name for name, _ in pairs]
+    keys = [key for _, key in pairs]
+    if len(set(names)) < len(names) or len(set(keys)) < len(keys):
+        raise ConfigurationError(
+            f"Each client in {API_KEYS} needs its own name and its own key (and "
+            f"{API_KEY} is the client {SINGLE_KEY_NAME!r}); two entries share one."
+        )
+    return tuple(pairs)
+
+
+def _rate_limit(env: Mapping[str, str]) -> tuple[int, int] | None:
+    raw = env.get(RATE_LIMIT, "")
+    if not raw.strip():
+        return None
+    match = _RATE.match(raw)
+    if match is None or int(match[1]) == 0:
+        raise ConfigurationError(
+            f"{RATE_LIMIT}={raw!r} must be images per period, such as 30/minute or 500/hour "
+            f"(periods: {', '.join(RATE_PERIODS)})."
+        )
+    return int(match[1]), RATE_PERIODS[match[2].lower()]
 
 
 def _split(value: str | None) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from genpic.errors import GenpicError, as_public_error
 from genpic.logs import logger
 
 if TYPE_CHECKING:
+    from genpic.limits.limiter import Allowance
     from genpic.pipeline import GenerationResult, Pipeline
     from genpic.request import GenerationRequest
 
@@ -61,12 +62,19 @@ class Variants:
         return outcome.to_body()
 
 
-def generate(pipeline: Pipeline, request: GenerationRequest, request_id: str) -> Variants:
-    """Make every image ``request`` asks for (in its A/B arm); raise the first error if all fail."""
+def generate(
+    pipeline: Pipeline, request: GenerationRequest, request_id: str, client: str | None = None
+) -> Variants:
+    """Make every image ``request`` asks for (in its A/B arm); raise the first error if all fail.
+
+    With a ``client`` (``genpic.limits.identity``), its images are charged to that
+    client's limits, all at once, before the first paid call.
+    """
     if pipeline.experiment is not None:
         request = pipeline.experiment.assign(request)
     singles = expand(request)
-    outcomes = run_all(pipeline, singles, request_id)
+    allowance = pipeline.limiter.allowance(client, len(singles))
+    outcomes = run_all(pipeline, singles, request_id, allowance)
     raise_if_all_failed(outcomes)
     succeeded = [i for i, o in enumerate(outcomes) if not isinstance(o, GenpicError)]
     wanted = _wanted_index(request)
@@ -89,20 +97,24 @@ def expand(request: GenerationRequest) -> list[GenerationRequest]:
 
 
 def run_all(
-    pipeline: Pipeline, requests: Sequence[GenerationRequest], request_id: str
+    pipeline: Pipeline,
+    requests: Sequence[GenerationRequest],
+    request_id: str,
+    allowance: Allowance | None = None,
 ) -> list[GenerationResult | GenpicError]:
     """Run single-image ``requests`` in parallel; each outcome is a result or a public error.
 
     A lone request is run in the caller's thread and its error raised as it is.
+    ``allowance`` is what the client may spend on them all (None: not limited).
     """
     if len(requests) == 1:
         # One image: its error is the request's, raised with its own traceback.
-        return [pipeline.run(requests[0], request_id)]
+        return [pipeline.run(requests[0], request_id, allowance)]
     # Imported here: a single-image cold start should not pay for the thread pool.
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=len(requests), thread_name_prefix="variant") as pool:
-        return list(pool.map(lambda r: _run_one(pipeline, r, request_id), requests))
+        return list(pool.map(lambda r: _run_one(pipeline, r, request_id, allowance), requests))
 
 
 def raise_if_all_failed(outcomes: Sequence[GenerationResult | GenpicError]) -> None:
@@ -127,10 +139,10 @@ def distinct_seeds(request: GenerationRequest) -> list[int]:
 
 
 def _run_one(
-    pipeline: Pipeline, request: GenerationRequest, request_id: str
+    pipeline: Pipeline, request: GenerationRequest, request_id: str, allowance: Allowance | None
 ) -> GenerationResult | GenpicError:
     try:
-        return pipeline.run(request, request_id)
+        return pipeline.run(request, request_id, allowance)
     except Exception as exc:
         error = as_public_error(exc)
         if error.status >= 500:

@@ -6,11 +6,14 @@ import pytest
 
 from genpic.errors import ValidationError
 from genpic.records.base import (
+    Bucket,
     Feedback,
     IdempotencyClaim,
     IdempotencyState,
     ImageRecord,
     RecordStore,
+    Taken,
+    Usage,
     encode_cursor,
     new_id,
 )
@@ -213,3 +216,48 @@ def test_images_and_feedback_add_up_to_the_hand_computed_stats(records: RecordSt
 def test_a_fresh_store_has_zero_stats(records: RecordStore) -> None:
     stats = records.stats()
     assert (stats.images, stats.cost_usd, stats.cache_hit_rate, stats.arms) == (0, 0.0, None, {})
+
+
+def bucket(client: str = "key:alice", window: str = "day", ends: float = START + DAY) -> Bucket:
+    return Bucket(day="2025-06-15", client=client, window=window, expires_at=ends)
+
+
+def test_take_counts_within_the_limit_and_refuses_what_would_pass_it(
+    records: RecordStore,
+) -> None:
+    assert records.take(bucket(), 3, 5) == Taken(True, 3)
+    assert records.take(bucket(), 3, 5) == Taken(False, 3)  # 6 > 5: nothing counted
+    assert records.take(bucket(), 2, 5) == Taken(True, 5)
+    assert records.take(bucket(), 1, 5) == Taken(False, 5)
+    assert records.take(bucket(), 9, 4) == Taken(False, 5)  # more than the whole limit
+    assert records.take(bucket(client="key:bob"), 5, 5) == Taken(True, 5)  # its own count
+
+
+def test_take_without_a_limit_only_counts(records: RecordStore) -> None:
+    assert records.take(bucket(), 40, None) == Taken(True, 40)
+    assert records.take(bucket(), 2, None) == Taken(True, 42)
+
+
+def test_give_back_refunds_and_never_goes_below_zero(records: RecordStore) -> None:
+    records.take(bucket(), 4, 4)
+    records.give_back(bucket(), 3)
+    assert records.take(bucket(), 3, 4) == Taken(True, 4)
+    records.give_back(bucket(), 10)
+    records.give_back(bucket(client="nobody"), 1)  # no such bucket: nothing happens
+    assert records.take(bucket(), 4, 4) == Taken(True, 4)
+
+
+def test_usage_lists_the_days_live_buckets(records: RecordStore, clock: FakeClock) -> None:
+    records.take(bucket(), 2, None)
+    records.take(bucket(window="60s@1750000000", ends=START + 60), 1, 30)
+    records.take(bucket(client="ip:203.0.113.10"), 1, None)
+    other_day = Bucket(day="2025-06-16", client="key:alice", window="day", expires_at=START + DAY)
+    records.take(other_day, 7, None)
+    assert sorted(records.usage("2025-06-15"), key=lambda u: (u.client, u.window)) == [
+        Usage("ip:203.0.113.10", "day", 1),
+        Usage("key:alice", "60s@1750000000", 1),
+        Usage("key:alice", "day", 2),
+    ]
+    clock.advance(61)  # the minute window has ended
+    assert Usage("key:alice", "60s@1750000000", 1) not in records.usage("2025-06-15")
+    assert records.usage("2025-06-17") == []

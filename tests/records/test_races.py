@@ -6,7 +6,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from genpic.records.base import Feedback, IdempotencyState, RecordStore, arm_counter
+from genpic.records.base import Bucket, Feedback, IdempotencyState, RecordStore, arm_counter
 from tests.records.conftest import START
 
 THREADS = 16
@@ -56,3 +56,14 @@ def test_concurrent_counters_lose_no_increment(records: RecordStore) -> None:
     assert round(counts["saved_usd"], 6) == round(THREADS * rounds * 0.04, 6)
     assert counts[arm_counter("enhanced", "rating_count")] == THREADS * rounds
     assert counts[arm_counter("enhanced", "rating_squares")] == THREADS * rounds * 16
+
+
+def test_concurrent_takers_never_pass_the_limit(records: RecordStore) -> None:
+    limit = 10
+    window = Bucket(day="2025-06-15", client="key:alice", window="day", expires_at=START + 86400)
+    taken = hammer(lambda i: records.take(window, 1 + i % 2, limit), times=THREADS * 2)
+    granted = [t for t in taken if t.ok]
+    assert sum(1 + i % 2 for i, t in enumerate(taken) if t.ok) == limit
+    assert max(t.count for t in granted) == limit
+    assert all(t.count <= limit for t in taken)
+    assert records.take(window, 0, None).count == limit

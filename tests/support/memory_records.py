@@ -14,6 +14,7 @@ from typing import Any
 
 from genpic.records.base import (
     DEFAULT_LEASE_S,
+    Bucket,
     Clock,
     Feedback,
     IdempotencyClaim,
@@ -21,6 +22,8 @@ from genpic.records.base import (
     ImagePage,
     ImageRecord,
     RecordStore,
+    Taken,
+    Usage,
     image_counts,
 )
 
@@ -38,6 +41,7 @@ class MemoryRecords(RecordStore):
         self.prompts: dict[str, tuple[dict[str, Any], float]] = {}
         self.claims: dict[str, dict[str, Any]] = {}
         self.counters: dict[str, float] = {}
+        self.buckets: dict[Bucket, int] = {}
 
     def put_image(self, record: ImageRecord) -> None:
         with self._lock:
@@ -121,6 +125,26 @@ class MemoryRecords(RecordStore):
 
     def counts(self) -> dict[str, float]:
         return dict(self.counters)
+
+    def take(self, bucket: Bucket, n: int, limit: int | None) -> Taken:
+        with self._lock:
+            count = self.buckets.get(bucket, 0)
+            if limit is not None and count + n > limit:
+                return Taken(False, count)
+            self.buckets[bucket] = count + n
+            return Taken(True, count + n)
+
+    def give_back(self, bucket: Bucket, n: int) -> None:
+        with self._lock:
+            self.buckets[bucket] = max(self.buckets.get(bucket, 0) - n, 0)
+
+    def usage(self, day: str) -> list[Usage]:
+        now = self.clock()
+        return [
+            Usage(b.client, b.window, count)
+            for b, count in self.buckets.items()
+            if b.day == day and b.expires_at > now
+        ]
 
     def _add(self, counts: Mapping[str, float]) -> None:
         for name, value in counts.items():

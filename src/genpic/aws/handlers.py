@@ -21,6 +21,7 @@ from genpic.aws.telemetry import metrics, record_failure, record_success
 from genpic.cache.results import cache_header
 from genpic.crosssite import site_rules
 from genpic.idempotency import Answer
+from genpic.limits.identity import DIRECT_INVOKE, client_from_event
 from genpic.logs import logger
 from genpic.settings import LAMBDA_HANDLER
 
@@ -59,12 +60,13 @@ def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]
         check_browser_rules(event, site_rules(pipeline.settings, bind_host=None))
         request = pipeline.parse(payload_from_event(event), enhance_default=enhance_default)
         header_key = header_from_event(event, idempotency.HEADER)
+        client = client_from_event(event) or DIRECT_INVOKE
         answer = idempotency.guarded(
             pipeline,
             "generate",
             request,
             header_key,
-            lambda: _generate(pipeline, request, request_id),
+            lambda: _generate(pipeline, request, request_id, client),
         )
     except Exception as exc:
         answer = _failure(exc, request_id)
@@ -72,9 +74,11 @@ def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]
     return _response(answer.status, answer.body, request_id, headers)
 
 
-def _generate(pipeline: Pipeline, request: GenerationRequest, request_id: str) -> Answer:
+def _generate(
+    pipeline: Pipeline, request: GenerationRequest, request_id: str, client: str
+) -> Answer:
     try:
-        made = variants.generate(pipeline, request, request_id)
+        made = variants.generate(pipeline, request, request_id, client)
     except Exception as exc:
         return _failure(exc, request_id)
     for result in made.results:

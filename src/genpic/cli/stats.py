@@ -18,13 +18,18 @@ def stats(
         bool, typer.Option("--json", help="Print the JSON body GET /stats answers.")
     ] = False,
 ) -> None:
-    """Report images, cost, cache hits, enhancement fallbacks and the A/B arms."""
+    """Report images, cost, cache hits, enhancement fallbacks, the A/B arms and each client."""
     from genpic import backends
+    from genpic.limits.limiter import Limiter
     from genpic.settings import Settings
 
     try:
         settings = Settings.from_env()
-        body = stats_body(backends.create_records(settings).stats(), settings.ab_enhance_share)
+        records = backends.create_records(settings)
+        body = {
+            **stats_body(records.stats(), settings.ab_enhance_share),
+            **Limiter.from_settings(settings, records).report(),
+        }
     except Exception as exc:
         Reporter(as_json=as_json).failure(as_public_error(exc), "-")
     console = Console(highlight=False, soft_wrap=True)
@@ -33,6 +38,7 @@ def stats(
         return
     console.print(_totals(body))
     console.print(_arms(body))
+    console.print(_clients(body))
     difference = body["experiment"]["difference"]
     if difference["status"] == "estimated":
         low, high = difference["ci95"]
@@ -74,5 +80,29 @@ def _arms(body: dict[str, Any]) -> Table:
             str(figures["ratings"]),
             "-" if mean is None else f"{mean:.2f}",
             str(figures["preferred"]),
+        )
+    return table
+
+
+def _clients(body: dict[str, Any]) -> Table:
+    limits = body["limits"]
+    rate, quota = limits["rate_limit"], limits["daily_quota"]
+    shown = [
+        f"rate {rate['images']} per {rate['period_s']} s" if rate else "no rate limit",
+        f"daily quota {quota}" if quota else "no daily quota",
+    ]
+    table = Table(
+        "client",
+        "images today",
+        "left today",
+        "in this window",
+        title=f"clients ({', '.join(shown)})",
+    )
+    for name, figures in body["clients"].items():
+        table.add_row(
+            name,
+            str(figures["images_today"]),
+            str(figures.get("remaining_today", "-")),
+            str(figures.get("images_this_window", "-")),
         )
     return table

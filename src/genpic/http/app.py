@@ -13,11 +13,12 @@ from fastapi.staticfiles import StaticFiles
 
 from genpic import __version__
 from genpic.crosssite import DEFAULT_BIND, site_rules
-from genpic.errors import GenpicError, NotFound
+from genpic.errors import RATE_LIMIT_HEADERS, GenpicError, NotFound
 from genpic.http import core, document, errors, images, jobs, openai_compat, records
 from genpic.http.context import Genpic
 from genpic.http.errors import REQUEST_ID_HEADER
 from genpic.http.middleware import CorsMiddleware, GateMiddleware, RequestIdMiddleware
+from genpic.limits.identity import ApiKeys
 from genpic.logs import logger
 from genpic.pipeline import Pipeline
 from genpic.settings import Settings
@@ -71,7 +72,7 @@ def create_app(
     _page(app)
     # Starlette runs the last added outermost: request id, then CORS, then the gate.
     app.add_middleware(
-        GateMiddleware, api_key=settings.api_key, rules=site_rules(settings, bind_host)
+        GateMiddleware, api_keys=ApiKeys(settings.api_keys), rules=site_rules(settings, bind_host)
     )
     # Always installed, so that a refused preflight is answered (403, JSON) here.
     app.add_middleware(
@@ -79,7 +80,7 @@ def create_app(
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST"],
         allow_headers=["Authorization", "Content-Type", "X-Api-Key", "Idempotency-Key"],
-        expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
+        expose_headers=[REQUEST_ID_HEADER, "Retry-After", *RATE_LIMIT_HEADERS],
     )
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -12,6 +12,7 @@ from genpic import __version__, idempotency, variants
 from genpic.cache.results import cache_header
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
+from genpic.http.identity import client
 from genpic.http.incoming import json_payload
 from genpic.http.schemas import (
     GENERATION_ERRORS,
@@ -28,6 +29,7 @@ from genpic.request import GenerationRequest
 router = APIRouter()
 App = Annotated[Genpic, Depends(genpic)]
 RequestId = Annotated[str, Depends(request_id)]
+Client = Annotated[str, Depends(client)]
 
 
 @router.get("/health", tags=["service"])
@@ -50,9 +52,9 @@ def health(app: App) -> dict[str, str]:
     responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
     openapi_extra=json_body("generate"),
 )
-async def generate(request: Request, app: App, rid: RequestId) -> JSONResponse:
+async def generate(request: Request, app: App, rid: RequestId, who: Client) -> JSONResponse:
     """Generate: no enhancement unless the body says ``"enhance_prompt": true``."""
-    return await _generate(request, app, rid, enhance_default=False)
+    return await _generate(request, app, rid, who, enhance_default=False)
 
 
 @router.post(
@@ -62,9 +64,11 @@ async def generate(request: Request, app: App, rid: RequestId) -> JSONResponse:
     responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
     openapi_extra=json_body("generate-enhanced"),
 )
-async def generate_enhanced(request: Request, app: App, rid: RequestId) -> JSONResponse:
+async def generate_enhanced(
+    request: Request, app: App, rid: RequestId, who: Client
+) -> JSONResponse:
     """Enhance the prompt, then generate, unless the body says ``"enhance_prompt": false``."""
-    return await _generate(request, app, rid, enhance_default=True)
+    return await _generate(request, app, rid, who, enhance_default=True)
 
 
 @router.post(
@@ -100,7 +104,7 @@ async def enhance(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
     responses={200: {"model": CompareBody}, **GENERATION_ERRORS},
     openapi_extra=json_body("compare"),
 )
-async def compare(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
+async def compare(request: Request, app: App, rid: RequestId, who: Client) -> dict[str, Any]:
     """Generate the plain and the enhanced prompt with the same seed, side by side."""
     parsed = await parse(request, app, enhance_default=True)
     if parsed.n > 1 or parsed.styles:
@@ -110,7 +114,8 @@ async def compare(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
         parsed.model_copy(update={"seed": seed, "enhance_prompt": enhance})
         for enhance in (False, True)
     ]
-    outcomes = await run_in_threadpool(variants.run_all, app.pipeline, pair, rid)
+    allowance = app.pipeline.limiter.allowance(who, len(pair))
+    outcomes = await run_in_threadpool(variants.run_all, app.pipeline, pair, rid, allowance)
     variants.raise_if_all_failed(outcomes)
     original, enhanced = (
         o.to_body(rid) if isinstance(o, GenpicError) else local_urls(o.to_body(), request)
@@ -125,13 +130,13 @@ async def parse(request: Request, app: Genpic, *, enhance_default: bool) -> Gene
 
 
 async def _generate(
-    request: Request, app: Genpic, rid: str, *, enhance_default: bool
+    request: Request, app: Genpic, rid: str, who: str, *, enhance_default: bool
 ) -> JSONResponse:
     parsed = await parse(request, app, enhance_default=enhance_default)
 
     def answer() -> Answer:
         try:
-            made = variants.generate(app.pipeline, parsed, rid)
+            made = variants.generate(app.pipeline, parsed, rid, who)
         except Exception as exc:
             return Answer.failure(exc, rid)
         return Answer(200, local_urls(made.to_body(), request))

@@ -22,6 +22,7 @@ from genpic import idempotency
 from genpic.cache.keys import payload_fingerprint
 from genpic.errors import NotFound
 from genpic.http.context import Genpic, genpic, link, local_urls, request_id
+from genpic.http.identity import client
 from genpic.http.incoming import json_payload
 from genpic.http.schemas import error_responses, json_body
 from genpic.jobs.base import STATUSES, Job
@@ -29,6 +30,7 @@ from genpic.jobs.base import STATUSES, Job
 router = APIRouter(tags=["jobs"])
 App = Annotated[Genpic, Depends(genpic)]
 RequestId = Annotated[str, Depends(request_id)]
+Client = Annotated[str, Depends(client)]
 _SUBMIT_ERRORS = error_responses(400, 403, 404, 409, 429, 502)
 
 
@@ -39,11 +41,11 @@ _SUBMIT_ERRORS = error_responses(400, 403, 404, 409, 429, 502)
     responses=_SUBMIT_ERRORS,
     openapi_extra=json_body("job"),
 )
-async def submit_job(request: Request, app: App, rid: RequestId) -> JSONResponse:
+async def submit_job(request: Request, app: App, rid: RequestId, who: Client) -> JSONResponse:
     """Queue one generation (request fields, optional ``webhook_url``); poll ``status_url``."""
 
     def submit(payload: Any) -> dict[str, Any]:
-        job = app.jobs.submit(payload)
+        job = app.jobs.submit(payload, who)
         return {
             "job_id": job.job_id,
             "status": job.status,
@@ -69,11 +71,15 @@ async def get_job(job_id: str, request: Request, app: App) -> dict[str, Any]:
     responses=_SUBMIT_ERRORS,
     openapi_extra=json_body("batch"),
 )
-async def submit_batch(request: Request, app: App, rid: RequestId) -> JSONResponse:
-    """Queue 1 to 100 requests at once: ``{"requests": [request, ...]}``."""
+async def submit_batch(request: Request, app: App, rid: RequestId, who: Client) -> JSONResponse:
+    """Queue 1 to 100 requests at once: ``{"requests": [request, ...]}``.
+
+    Every image of the batch is charged to the client at once: a batch larger than
+    what its rate limit or daily quota leaves is refused whole (429).
+    """
 
     def submit(payload: Any) -> dict[str, Any]:
-        batch, jobs = app.jobs.submit_batch(payload)
+        batch, jobs = app.jobs.submit_batch(payload, who)
         return {
             "batch_id": batch.batch_id,
             "jobs": [job.job_id for job in jobs],

@@ -7,7 +7,6 @@ only to what ``Content-Length`` claims, and so a refusal happens before any rout
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from typing import Any
 
@@ -18,7 +17,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from genpic.crosssite import SiteRules
 from genpic.errors import Forbidden, GenpicError, PayloadTooLarge, Unauthorized, as_public_error
 from genpic.http.errors import REQUEST_ID_HEADER, error_response
+from genpic.http.identity import KEY_NAME_STATE
 from genpic.http.incoming import whole_number
+from genpic.limits.identity import ApiKeys
 from genpic.logs import logger
 
 # Lambda's synchronous invocation payload limit; the same everywhere so behaviour matches.
@@ -99,12 +100,12 @@ class GateMiddleware:
     def __init__(
         self,
         app: ASGIApp,
-        api_key: str | None,
+        api_keys: ApiKeys,
         rules: SiteRules,
         max_body: int = MAX_BODY_BYTES,
     ) -> None:
         self.app = app
-        self._key = api_key.encode() if api_key else None
+        self._keys = api_keys
         self._rules = rules
         self._max_body = max_body
 
@@ -128,18 +129,20 @@ class GateMiddleware:
 
     def _authorize(self, scope: Scope) -> None:
         path: str = scope["path"]
-        if self._key is None or path in OPEN_PATHS or path.startswith(_OPEN_PREFIXES):
+        if not self._keys or path in OPEN_PATHS or path.startswith(_OPEN_PREFIXES):
             return
         headers = Headers(scope=scope)
         given = headers.get("x-api-key") or ""
         scheme, _, token = headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer":
             given = token.strip()
-        if not hmac.compare_digest(given.encode(), self._key):
+        name = self._keys.match(given)
+        if name is None:
             raise Unauthorized(
                 "Missing or wrong API key: send it as 'Authorization: Bearer <key>' or "
-                "'X-Api-Key: <key>' (the server's GENPIC_API_KEY)."
+                "'X-Api-Key: <key>' (one of the server's GENPIC_API_KEYS, or GENPIC_API_KEY)."
             )
+        scope["state"][KEY_NAME_STATE] = name
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
         declared = whole_number(Headers(scope=scope).get("content-length"))

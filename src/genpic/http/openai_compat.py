@@ -23,6 +23,7 @@ from starlette.datastructures import UploadFile
 from genpic import variants
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
+from genpic.http.identity import client
 from genpic.http.incoming import form_data, json_payload
 from genpic.http.schemas import (
     IMAGE_TO_IMAGE,
@@ -39,6 +40,7 @@ from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES, AspectRatio
 router = APIRouter(prefix="/v1", tags=["openai"])
 App = Annotated[Genpic, Depends(genpic)]
 RequestId = Annotated[str, Depends(request_id)]
+Client = Annotated[str, Depends(client)]
 
 RESPONSE_FORMATS = ("url", "b64_json")
 # OpenAI's own styles: "vivid" asks for a rewritten, dramatic prompt, "natural" for it as is.
@@ -111,14 +113,14 @@ def openai_parameters(*, edit: bool) -> dict[str, Any]:
     responses={200: {"model": ImagesResponse}, **_ERRORS},
     openapi_extra=json_body("openai-generation"),
 )
-async def generations(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
+async def generations(request: Request, app: App, rid: RequestId, who: Client) -> dict[str, Any]:
     """OpenAI ``images.generate``: ``prompt``, ``model``, ``n``, ``size``, ``response_format``,
     ``style`` (a genpic enhancement style, or ``vivid``/``natural``), ``output_format``,
     ``quality`` and ``user`` (accepted, not used)."""
     params = await json_payload(request)
     if not isinstance(params, dict):
         raise ValidationError("The body must be a JSON object.", field="body")
-    return await _images(request, app, rid, params, {})
+    return await _images(request, app, rid, who, params, {})
 
 
 @router.post(
@@ -126,7 +128,7 @@ async def generations(request: Request, app: App, rid: RequestId) -> dict[str, A
     responses={200: {"model": ImagesResponse}, **_ERRORS},
     openapi_extra=json_body("openai-edit", "multipart/form-data"),
 )
-async def edits(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
+async def edits(request: Request, app: App, rid: RequestId, who: Client) -> dict[str, Any]:
     """OpenAI ``images.edit`` (multipart): ``image`` and ``prompt`` → image-to-image.
 
     ``n``, ``response_format``, ``model``, ``style``, ``output_format`` as for
@@ -145,7 +147,7 @@ async def edits(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
     if len(images) != 1:
         raise ValidationError("Send exactly one image to edit.", field="image")
     encoded = base64.b64encode(await images[0].read()).decode("ascii")
-    return await _images(request, app, rid, params, {"init_image": encoded})
+    return await _images(request, app, rid, who, params, {"init_image": encoded})
 
 
 @router.get("/models", responses=error_responses(403, 502, body=OpenAIErrorBody))
@@ -161,7 +163,12 @@ def models(app: App) -> dict[str, Any]:
 
 
 async def _images(
-    request: Request, app: Genpic, rid: str, params: Mapping[str, Any], extra: dict[str, Any]
+    request: Request,
+    app: Genpic,
+    rid: str,
+    who: str,
+    params: Mapping[str, Any],
+    extra: dict[str, Any],
 ) -> dict[str, Any]:
     response_format = params.get("response_format")
     if response_format is None:
@@ -173,7 +180,7 @@ async def _images(
         )
     try:
         parsed = app.pipeline.parse({**to_request(params), **extra}, enhance_default=False)
-        made = await run_in_threadpool(variants.generate, app.pipeline, parsed, rid)
+        made = await run_in_threadpool(variants.generate, app.pipeline, parsed, rid, who)
     except GenpicError as exc:
         raise _with_openai_param(exc) from exc
     return {

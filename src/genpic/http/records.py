@@ -84,10 +84,12 @@ async def feedback(request: Request, app: App) -> Response:
 
 @router.get("/stats", responses=error_responses(404, 502))
 async def stats(app: App) -> dict[str, Any]:
-    """Images, cost, cache hits, enhancement fallbacks, and the A/B arms compared."""
+    """Images, cost, cache hits, enhancement fallbacks, the A/B arms compared, and per client
+    (``clients``): images today (and left of the daily quota), images in the rate window."""
     records = await run_in_threadpool(_records, app)
     totals = await run_in_threadpool(records.stats)
-    return stats_body(totals, app.settings.ab_enhance_share)
+    usage = await run_in_threadpool(app.pipeline.limiter.report)
+    return {**stats_body(totals, app.settings.ab_enhance_share), **usage}
 
 
 def _records(app: Genpic) -> RecordStore:

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from genpic.crosssite import DEFAULT_BIND
-from genpic.settings import API_KEY, Settings
+from genpic.settings import API_KEY, API_KEYS, Settings
 
 DEFAULT_HOST = DEFAULT_BIND
 DEFAULT_PORT = 8080
@@ -20,16 +20,17 @@ DEFAULT_PORT = 8080
 
 def serve(
     host: Annotated[
-        str, typer.Option(help="Interface to bind; beyond loopback needs GENPIC_API_KEY.")
+        str, typer.Option(help="Interface to bind; beyond loopback needs GENPIC_API_KEY(S).")
     ] = DEFAULT_HOST,
     port: Annotated[int, typer.Option(help="TCP port.")] = DEFAULT_PORT,
 ) -> None:
     """Serve the web page and the HTTP API (generate, compare, OpenAI-compatible /v1)."""
     settings = Settings.from_env()
-    if not is_loopback(host) and not settings.api_key:
+    if not is_loopback(host) and not settings.api_keys:
         typer.echo(
             f"error: binding {host} exposes genpic beyond this machine; set {API_KEY} to a "
-            "secret key first (clients then send 'Authorization: Bearer <key>').",
+            f"secret key (or {API_KEYS} to name=key pairs) first (clients then send "
+            "'Authorization: Bearer <key>').",
             err=True,
         )
         raise typer.Exit(code=2)

@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from genpic import variants
 from genpic.errors import ConfigurationError, GenpicError, ValidationError
 from genpic.jobs import webhooks
 from genpic.jobs.base import Batch, Job, JobStore, new_job_id, queued_job
@@ -116,20 +117,28 @@ class Jobs:
                 dispatcher = self.pool = JobPool(runner, workers=POOL_WORKERS)
         self.dispatcher = dispatcher
 
-    def submit(self, payload: Any) -> Job:
+    def submit(self, payload: Any, client: str | None = None) -> Job:
         """Validate ``payload`` (request fields plus ``webhook_url``), store and dispatch a job.
+
+        With a ``client``, its images are charged to that client's limits when queued.
 
         Raises
         ------
         ValidationError
             A field is wrong (named in ``field``), as ``POST /generate`` would say.
+        RateLimited
+            The job asks for more images than the client has left.
         """
-        job = self._new_job(payload, None)
-        self._start([job], None)
+        job, images = self._new_job(payload, None)
+        self._start([job], None, client, images, "This job")
         return job
 
-    def submit_batch(self, payload: Any) -> tuple[Batch, list[Job]]:
-        """Validate ``{"requests": [...]}`` (1 to 100) and submit one job per request."""
+    def submit_batch(self, payload: Any, client: str | None = None) -> tuple[Batch, list[Job]]:
+        """Validate ``{"requests": [...]}`` (1 to 100) and submit one job per request.
+
+        With a ``client``, every image of the batch is charged at once: a batch larger
+        than what the client has left is refused whole (``RateLimited``).
+        """
         requests = payload.get("requests") if isinstance(payload, Mapping) else None
         if not isinstance(requests, list) or not 1 <= len(requests) <= MAX_BATCH:
             raise ValidationError(
@@ -144,18 +153,22 @@ class Jobs:
             )
         batch_id = new_job_id()
         jobs = []
+        images = 0
         for i, request in enumerate(requests):
             try:
-                jobs.append(self._new_job(request, batch_id))
+                job, wanted = self._new_job(request, batch_id)
             except ValidationError as exc:
                 raise ValidationError(
                     f"requests[{i}]: {exc.message}", field=f"requests[{i}].{exc.field or 'body'}"
                 ) from None
+            jobs.append(job)
+            images += wanted
         batch = Batch(batch_id, tuple(job.job_id for job in jobs), self.store.clock())
-        self._start(jobs, batch)
+        self._start(jobs, batch, client, images, f"This batch of {len(jobs)} jobs")
         return batch, jobs
 
-    def _new_job(self, payload: Any, batch_id: str | None) -> Job:
+    def _new_job(self, payload: Any, batch_id: str | None) -> tuple[Job, int]:
+        """Return a new job for ``payload`` and the number of images it asks for."""
         settings = self.pipeline.settings
         if not isinstance(payload, Mapping):
             raise ValidationError(
@@ -174,18 +187,30 @@ class Jobs:
                 "init_image_s3 instead of init_image.",
                 field="init_image",
             )
-        self.pipeline.parse(fields, enhance_default=ENHANCE_DEFAULT)
-        return queued_job(fields, self.store.clock(), webhook_url=webhook_url, batch_id=batch_id)
+        request = self.pipeline.parse(fields, enhance_default=ENHANCE_DEFAULT)
+        job = queued_job(fields, self.store.clock(), webhook_url=webhook_url, batch_id=batch_id)
+        return job, len(variants.expand(request))
 
-    def _start(self, jobs: list[Job], batch: Batch | None) -> None:
+    def _start(
+        self, jobs: list[Job], batch: Batch | None, client: str | None, images: int, what: str
+    ) -> None:
         if self.pool is not None and os.environ.get(LAMBDA_FUNCTION_NAME):
             # A thread in a Lambda function freezes between invocations: jobs would stall.
             raise ConfigurationError(f"Jobs on Lambda need the SQS queue: set {QUEUE_URL}.")
-        self.store.create(jobs, batch)
+        limiter = self.pipeline.limiter
+        grant = limiter.take(client, images, what=what) if client is not None else None
+        try:
+            self.store.create(jobs, batch)
+        except BaseException:
+            if grant is not None:
+                limiter.give_back(grant, images)
+            raise
         try:
             self.dispatcher.dispatch([job.job_id for job in jobs])
         except GenpicError as exc:
             # Jobs no queue will ever run must not sit "queued" forever: fail them, say why.
             for job in jobs:
                 self.store.finish(job.job_id, None, error=exc.to_body(job.job_id))
+            if grant is not None:
+                limiter.give_back(grant, images)
             raise

@@ -1,6 +1,6 @@
 """The records store: what genpic remembers between requests, behind one interface.
 
-One ``RecordStore`` keeps six kinds of record, each with the one operation that
+One ``RecordStore`` keeps seven kinds of record, each with the one operation that
 matters when two requests race:
 
 - **images**: one record per generated image, written once (``put_image``),
@@ -14,7 +14,10 @@ matters when two requests race:
   ``idempotency_release`` forgets a failure that should be retried;
 - **A/B arms**: sticky per user, put-if-absent (``assign_arm``);
 - **feedback** and **counters**: additions only, never read-modify-write, so two
-  writers cannot lose an increment (DynamoDB ``ADD``, SQLite transactions).
+  writers cannot lose an increment (DynamoDB ``ADD``, SQLite transactions);
+- **limit buckets**: one client's image count in one fixed window; ``take`` adds
+  N only if the count stays within the limit (DynamoDB conditional ``ADD``, SQLite
+  transaction), so concurrent takers never pass it; ``give_back`` refunds.
 
 Entries that expire carry an ``expires_at`` (epoch seconds) checked on every
 read: DynamoDB's TTL sweep and SQLite's lazy delete only reclaim space.
@@ -195,6 +198,45 @@ class Stats:
         return self.cache_hits / lookups if lookups else None
 
 
+@dataclass(frozen=True)
+class Bucket:
+    """One client's image count in one fixed window (``take``, ``give_back``).
+
+    Attributes
+    ----------
+    day
+        The UTC day (``YYYY-MM-DD``) the window starts in: ``usage`` lists by it.
+    client
+        Who is counted (``genpic.limits.identity``).
+    window
+        Which window of that day: ``"day"``, or ``"<seconds>s@<start epoch>"``.
+    expires_at
+        Epoch seconds when the window ends; its count is gone after.
+    """
+
+    day: str
+    client: str
+    window: str
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What ``take`` did: ``ok`` when it counted; ``count`` is the bucket's count now."""
+
+    ok: bool
+    count: int
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One live bucket's count, as ``usage`` lists it."""
+
+    client: str
+    window: str
+    count: int
+
+
 class RecordStore(ABC):
     """Everything genpic remembers between requests (DynamoDB on AWS, SQLite locally).
 
@@ -307,6 +349,23 @@ class RecordStore(ABC):
     @abstractmethod
     def counts(self) -> dict[str, float]:
         """Return every counter's current value."""
+
+    # ---------------------------------------------------------- limit buckets
+    @abstractmethod
+    def take(self, bucket: Bucket, n: int, limit: int | None) -> Taken:
+        """Add ``n`` to ``bucket`` if its count stays at most ``limit`` (None: no limit).
+
+        Atomic: of any number of concurrent takers, only those that fit are counted.
+        A window's bucket is keyed by its start, so a new window starts from zero.
+        """
+
+    @abstractmethod
+    def give_back(self, bucket: Bucket, n: int) -> None:
+        """Take ``n`` off ``bucket`` (a refund), never below zero."""
+
+    @abstractmethod
+    def usage(self, day: str) -> list[Usage]:
+        """Return every live bucket of UTC ``day`` (``YYYY-MM-DD``)."""
 
     def stats(self) -> Stats:
         """Return the totals and per-arm figures built from ``counts()``."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from genpic.records.base import (
     DEFAULT_LEASE_S,
+    Bucket,
     Clock,
     Feedback,
     IdempotencyClaim,
@@ -26,6 +27,8 @@ from genpic.records.base import (
     ImagePage,
     ImageRecord,
     RecordStore,
+    Taken,
+    Usage,
     decode_cursor,
     encode_cursor,
     feedback_counts,
@@ -55,6 +58,8 @@ _CLAIMABLE = (
     f"{_ABSENT} OR {_EXPIRED} OR "
     "(fingerprint = :fp AND attribute_not_exists(answer) AND lease_until <= :now)"
 )
+# A limit bucket's attributes ("count" and "window" are DynamoDB reserved words).
+_BUCKET_NAMES = {"#t": "taken", "#c": "client", "#w": "period", "#e": TTL_ATTRIBUTE}
 # Claims race with releases; a claim that lost to a key released meanwhile tries again.
 _CLAIM_ATTEMPTS = 5
 
@@ -249,6 +254,89 @@ class DynamoRecords(RecordStore):
         item = self._get(key("STATS", sort="COUNTERS"), consistent=True) or {}
         return {name: float(value["N"]) for name, value in item.items() if name not in (PK, SK)}
 
+    def take(self, bucket: Bucket, n: int, limit: int | None) -> Taken:
+        """``ADD`` ``n`` on condition that the count stays within ``limit``; else read it."""
+        values: dict[str, Any] = {
+            ":n": _number(n),
+            ":c": {"S": bucket.client},
+            ":w": {"S": bucket.window},
+            ":e": _number(math.ceil(bucket.expires_at)),
+        }
+        extra: dict[str, Any] = {}
+        if limit is not None:
+            if n > limit:
+                return Taken(False, self._bucket_count(bucket))
+            values[":room"] = _number(limit - n)
+            extra["ConditionExpression"] = "attribute_not_exists(#t) OR #t <= :room"
+        client = self.table.client()
+        try:
+            with self.table.errors():
+                answer = client.update_item(
+                    TableName=self.table.name,
+                    Key=_bucket_key(bucket),
+                    UpdateExpression="ADD #t :n SET #c = :c, #w = :w, #e = :e",
+                    ExpressionAttributeNames=_BUCKET_NAMES,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="ALL_NEW",
+                    **extra,
+                )
+        except ConditionFailed:
+            return Taken(False, self._bucket_count(bucket))
+        return Taken(True, int(answer["Attributes"]["taken"]["N"]))
+
+    def give_back(self, bucket: Bucket, n: int) -> None:
+        """``ADD`` ``-n`` if the count is at least ``n``, else set it to zero (if it exists)."""
+        client = self.table.client()
+        names = {"#t": "taken"}
+        for update, condition, values in (
+            ("ADD #t :minus", "#t >= :n", {":minus": _number(-n), ":n": _number(n)}),
+            ("SET #t = :zero", "#t < :n", {":zero": _number(0), ":n": _number(n)}),
+        ):
+            try:
+                with self.table.errors():
+                    client.update_item(
+                        TableName=self.table.name,
+                        Key=_bucket_key(bucket),
+                        UpdateExpression=update,
+                        ConditionExpression=condition,
+                        ExpressionAttributeNames=names,
+                        ExpressionAttributeValues=values,
+                    )
+            except ConditionFailed:
+                continue  # under n (try zero), or no bucket at all: nothing to refund
+            return
+
+    def usage(self, day: str) -> list[Usage]:
+        """Query the day's partition (strongly consistent), live buckets only."""
+        client = self.table.client()
+        query: dict[str, Any] = {
+            "TableName": self.table.name,
+            "KeyConditionExpression": f"{PK} = :p",
+            "ExpressionAttributeValues": {":p": key("LIMIT", day)[PK]},
+            "ConsistentRead": True,
+        }
+        items: list[Any] = []
+        with self.table.errors():
+            while True:
+                page = client.query(**query)
+                items += page["Items"]
+                if "LastEvaluatedKey" not in page:
+                    break
+                query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        now = self.clock()
+        return sorted(
+            (
+                Usage(item["client"]["S"], item["period"]["S"], int(item["taken"]["N"]))
+                for item in items
+                if float(item[TTL_ATTRIBUTE]["N"]) > now
+            ),
+            key=lambda usage: (usage.client, usage.window),
+        )
+
+    def _bucket_count(self, bucket: Bucket) -> int:
+        item = self._live(_bucket_key(bucket), consistent=True)
+        return int(item["taken"]["N"]) if item else 0
+
     def _put(self, item: dict[str, Any], condition: str | None, values: dict[str, Any]) -> None:
         extra: dict[str, Any] = {}
         if condition:
@@ -284,6 +372,10 @@ def _claim_of(held: Mapping[str, Any], fingerprint: str) -> IdempotencyClaim:
             IdempotencyState.DONE, int(answer["status"]["N"]), json.loads(answer["body"]["S"])
         )
     return IdempotencyClaim(IdempotencyState.IN_PROGRESS)
+
+
+def _bucket_key(bucket: Bucket) -> dict[str, Any]:
+    return key("LIMIT", bucket.day, f"{bucket.window}#{bucket.client}")
 
 
 def _number(value: float) -> dict[str, str]:

@@ -11,6 +11,7 @@ test checks these names against it)::
     IDEMPOTENCY#<key>       IDEMPOTENCY            idempotency record        yes
     ARM#<user>              ARM                    sticky A/B arm            -
     STATS                   COUNTERS               every counter, one item   -
+    LIMIT#<UTC day>         <window>#<client>      one client's limit bucket yes
 
     GSI "recent": recent_pk (S) = "IMAGES", recent_sk (S) = "<created_at>#<image_id>"
     (created_at zero-padded so strings sort as times); projection ALL.
@@ -24,6 +25,8 @@ One GSI partition for every image: images arrive at Bedrock's pace (a few per
 second at most), far below a partition's 1,000 writes per second, and one
 partition keeps pagination a single Query; a time-bucketed key would not.
 The counters share one item for the same reason (``ADD`` is atomic per item).
+Limit buckets share one partition per UTC day, so ``usage`` is one Query; a take
+is one conditional ``ADD`` on its own item.
 
 ``expires_at`` (epoch seconds) is the table's TTL attribute; DynamoDB deletes
 expired items within days, so readers check it themselves.
@@ -52,7 +55,17 @@ RECENT_PK = "recent_pk"
 RECENT_SK = "recent_sk"
 TTL_ATTRIBUTE = "expires_at"
 #: Every pk prefix in use, so that no two features collide.
-PREFIXES = ("IMAGE", "CACHE", "ENHANCEMENT", "IDEMPOTENCY", "ARM", "STATS", "JOB", "BATCH")
+PREFIXES = (
+    "IMAGE",
+    "CACHE",
+    "ENHANCEMENT",
+    "IDEMPOTENCY",
+    "ARM",
+    "STATS",
+    "JOB",
+    "BATCH",
+    "LIMIT",
+)
 
 
 class ConditionFailed(Exception):

@@ -16,6 +16,7 @@ from typing import Any
 
 from genpic.records.base import (
     DEFAULT_LEASE_S,
+    Bucket,
     Clock,
     Feedback,
     IdempotencyClaim,
@@ -23,6 +24,8 @@ from genpic.records.base import (
     ImagePage,
     ImageRecord,
     RecordStore,
+    Taken,
+    Usage,
     decode_cursor,
     encode_cursor,
     feedback_counts,
@@ -49,8 +52,13 @@ CREATE TABLE IF NOT EXISTS ab_arms (user TEXT PRIMARY KEY, arm TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS feedback (
     feedback_id TEXT PRIMARY KEY, image_id TEXT NOT NULL, created_at REAL NOT NULL,
     rating INTEGER, preferred INTEGER, user TEXT, ab_arm TEXT);
-CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value REAL NOT NULL)
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS limit_buckets (
+    day TEXT NOT NULL, client TEXT NOT NULL, period TEXT NOT NULL, taken INTEGER NOT NULL,
+    expires_at REAL NOT NULL, PRIMARY KEY (day, client, period));
+CREATE INDEX IF NOT EXISTS limit_buckets_expiry ON limit_buckets (expires_at)
 """
+_BUCKET = "day = ? AND client = ? AND period = ?"
 _ADD = (
     "INSERT INTO counters (name, value) VALUES (?, ?) "
     "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value"
@@ -223,6 +231,42 @@ class SqliteRecords(RecordStore):
         with self.database.read() as db:
             rows = db.execute("SELECT name, value FROM counters").fetchall()
         return {row["name"]: float(row["value"]) for row in rows}
+
+    def take(self, bucket: Bucket, n: int, limit: int | None) -> Taken:
+        """Read the bucket's count and add ``n`` if it fits, in one write transaction."""
+        now = self.clock()
+        key = (bucket.day, bucket.client, bucket.window)
+        with self.database.write() as db:
+            # Windows end all the time; dropping ended ones here keeps the table small.
+            db.execute("DELETE FROM limit_buckets WHERE expires_at <= ?", (now,))
+            row = db.execute(f"SELECT taken FROM limit_buckets WHERE {_BUCKET}", key).fetchone()
+            count = int(row["taken"]) if row else 0
+            if limit is not None and count + n > limit:
+                return Taken(False, count)
+            db.execute(
+                "INSERT OR REPLACE INTO limit_buckets (day, client, period, taken, expires_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (*key, count + n, bucket.expires_at),
+            )
+        return Taken(True, count + n)
+
+    def give_back(self, bucket: Bucket, n: int) -> None:
+        """Take ``n`` off the bucket, not below zero."""
+        with self.database.write() as db:
+            db.execute(
+                f"UPDATE limit_buckets SET taken = MAX(taken - ?, 0) WHERE {_BUCKET}",
+                (n, bucket.day, bucket.client, bucket.window),
+            )
+
+    def usage(self, day: str) -> list[Usage]:
+        """Return the live buckets of ``day``."""
+        with self.database.read() as db:
+            rows = db.execute(
+                "SELECT client, period, taken FROM limit_buckets WHERE day = ? AND expires_at > ? "
+                "ORDER BY client, period",
+                (day, self.clock()),
+            ).fetchall()
+        return [Usage(row["client"], row["period"], int(row["taken"])) for row in rows]
 
 
 def _add(db: sqlite3.Connection, counts: Mapping[str, float]) -> None:
