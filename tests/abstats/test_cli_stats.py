@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from genpic import backends
+from genpic import backends, variants
 from genpic.pipeline import Pipeline
 from genpic.records.base import Feedback
 from genpic.request import parse_request
@@ -63,3 +63,18 @@ def test_a_bad_setting_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke("stats")
     assert result.exit_code == 1
     assert "ConfigurationError" in result.stderr and "GENPIC_AB_ENHANCE_SHARE" in result.stderr
+
+
+def test_each_client_with_the_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENPIC_DAILY_QUOTA", "50")
+    pipeline = Pipeline(Settings.from_env())
+    request = pipeline.parse({"prompt": "a heron", "n": 3}, enhance_default=False)
+    variants.generate(pipeline, request, "req-1", "key:alice")
+    result = invoke("stats")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any("clients (no rate limit, daily quota 50)" in line for line in lines)
+    alice = next(line for line in lines if line.startswith("│ key:alice"))
+    assert [cell.strip() for cell in alice.split("│")[1:5]] == ["key:alice", "3", "47", "-"]
+    body = json.loads(invoke("stats", "--json").stdout)
+    assert body["clients"] == {"key:alice": {"images_today": 3, "remaining_today": 47}}

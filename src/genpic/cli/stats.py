@@ -37,8 +37,8 @@ def stats(
         console.print_json(data=body)
         return
     console.print(_totals(body))
-    console.print(_arms(body))
     console.print(_clients(body))
+    console.print(_arms(body))
     difference = body["experiment"]["difference"]
     if difference["status"] == "estimated":
         low, high = difference["ci95"]

@@ -25,7 +25,6 @@ Every client's images of the day are counted even with no quota set, for
 
 from __future__ import annotations
 
-import copy
 import math
 import threading
 import time
@@ -216,8 +215,15 @@ class Allowance:
 
     def _spend(self) -> None:
         with self._lock:
-            if self._refused is not None:
-                raise copy.copy(self._refused)  # one exception object per raising thread
+            refused = self._refused
+            if refused is not None:
+                # One exception object per raising thread: tracebacks are per object.
+                raise RateLimited(
+                    refused.message,
+                    limit=refused.limit,
+                    remaining=refused.remaining,
+                    reset_s=refused.reset_s,
+                )
             if self._grant is None:
                 try:
                     self._grant = self.limiter.take(self.client, self.images - self._free)
