@@ -44,6 +44,9 @@ UNSET_ON_PURPOSE = {
     "GENPIC_WEBHOOK_SECRET": "local use; on AWS the key stays in Secrets Manager (…_SECRET_ARN)",
     "GENPIC_BLOCKLIST": "the built-in list ships in the bundle; an operator's own is a file in a layer",
     "GENPIC_BLOCKLIST_DEFAULT": "the built-in blocklist is on unless a deployer turns it off",
+    "GENPIC_API_KEYS": "API Gateway authorises callers (the AuthType parameter)",
+    "GENPIC_RATE_LIMIT": "set only when the RateLimit parameter is (no limit by default)",
+    "GENPIC_DAILY_QUOTA": "set only when the DailyQuota parameter is (no quota by default)",
 }
 # Variables only the functions that submit or run jobs read.
 JOB_VARIABLES = {
