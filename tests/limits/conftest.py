@@ -26,9 +26,18 @@ from tests.support.moto_server import MotoServer
 from tests.support.sqs import create_queues
 
 KEYS = {"alice": "k-alice-1", "bob": "k-bob-2"}
-#: A moment in the next minute, 17 s in: windows and resets are then exact.
-NOW = (math.floor(time.time() / 60) + 1) * 60 + 17
-MINUTE = f"60s@{NOW - 17}"
+#: Seconds into its minute of the moment limits see: windows and resets are then exact.
+INTO_MINUTE = 17
+
+
+def frozen_now() -> int:
+    """A moment in the next minute, ``INTO_MINUTE`` s in: its window outlives the test."""
+    return (math.floor(time.time() / 60) + 1) * 60 + INTO_MINUTE
+
+
+def minute_of(now: int) -> str:
+    """The rate-window name of a ``/minute`` limit at ``now``."""
+    return f"60s@{now - now % 60}"
 
 
 def as_client(name: str) -> dict[str, str]:
@@ -43,6 +52,7 @@ class Limited:
     client: TestClient
     bedrock: BedrockDouble
     backend: str
+    now: int
     table: Any = None
     database: Path | None = None
     sqs: Any = None
@@ -50,6 +60,11 @@ class Limited:
 
     def post(self, path: str, body: Any, who: str = "alice", **headers: str) -> Any:
         return self.client.post(path, json=body, headers={**as_client(who), **headers})
+
+    @property
+    def minute(self) -> str:
+        """The current ``/minute`` window's name."""
+        return minute_of(self.now)
 
     def invokes(self) -> int:
         """How many InvokeModel calls the model double received."""
@@ -109,7 +124,8 @@ def limited(
             if daily:
                 monkeypatch.setenv("GENPIC_DAILY_QUOTA", str(daily))
             client = stack.enter_context(TestClient(create_app()))
-            client.app.state.genpic.pipeline.limiter.clock = lambda: NOW  # type: ignore[attr-defined]
-            return Limited(client, bedrock, backend, **extra)
+            now = frozen_now()
+            client.app.state.genpic.pipeline.limiter.clock = lambda: now  # type: ignore[attr-defined]
+            return Limited(client, bedrock, backend, now, **extra)
 
         yield start

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.limits.conftest import MINUTE, NOW, Limited
+from tests.limits.conftest import INTO_MINUTE, Limited
 from tests.support.bedrock_double import Fault
 
 Start = Callable[..., Limited]
-RESET = 60 - 17  # NOW is 17 s into its minute
+RESET = 60 - INTO_MINUTE
 
 
 def rate_headers(response: object, limit: int, remaining: int, reset: int) -> None:
@@ -35,12 +35,12 @@ def test_n_counts_every_image_and_the_next_request_over_the_limit_is_refused_uns
     )
     rate_headers(refused, limit=3, remaining=1, reset=RESET)
     assert app.invokes() == 2  # no model call for the refused request
-    assert app.counts() == {("key:alice", MINUTE): 2, ("key:alice", "day"): 2}
+    assert app.counts() == {("key:alice", app.minute): 2, ("key:alice", "day"): 2}
     # Another key is another client, with its own count.
     assert app.post("/generate", {"prompt": "a dog", "n": 3}, who="bob").status_code == 200
-    assert app.counts()[("key:bob", MINUTE)] == 3
+    assert app.counts()[("key:bob", app.minute)] == 3
     assert app.post("/generate", {"prompt": "one more"}).status_code == 200
-    assert app.counts()[("key:alice", MINUTE)] == 3
+    assert app.counts()[("key:alice", app.minute)] == 3
 
 
 def test_styles_count_each_and_the_daily_quota_holds_across_windows(limited: Start) -> None:
@@ -50,7 +50,7 @@ def test_styles_count_each_and_the_daily_quota_holds_across_windows(limited: Sta
     assert app.counts() == {("key:alice", "day"): 2}
     refused = app.post("/generate", {"prompt": "a cat", "n": 2})
     assert refused.status_code == 429
-    midnight = 86400 - NOW % 86400
+    midnight = 86400 - app.now % 86400
     rate_headers(refused, limit=3, remaining=1, reset=midnight)
     assert "daily quota of 3 images (UTC)" in refused.json()["message"]
     assert app.invokes() == 2
@@ -61,13 +61,13 @@ def test_cache_hits_and_idempotent_replays_are_free_even_at_the_limit(limited: S
     first = app.post("/generate", {"prompt": "a cat", "seed": 7})
     keyed = app.post("/generate", {"prompt": "a fox"}, **{"Idempotency-Key": "fox-1"})
     assert (first.status_code, keyed.status_code) == (200, 200)
-    assert app.counts()[("key:alice", MINUTE)] == 2
+    assert app.counts()[("key:alice", app.minute)] == 2
     hit = app.post("/generate", {"prompt": "a cat", "seed": 7})
     assert hit.status_code == 200 and hit.json()["cache"] == "hit"
     replay = app.post("/generate", {"prompt": "a fox"}, **{"Idempotency-Key": "fox-1"})
     assert replay.status_code == 200 and replay.json()["key"] == keyed.json()["key"]
     assert app.invokes() == 2
-    assert app.counts()[("key:alice", MINUTE)] == 2
+    assert app.counts()[("key:alice", app.minute)] == 2
     assert app.post("/generate", {"prompt": "a new one"}).status_code == 429
 
 
@@ -78,23 +78,23 @@ def test_a_variant_from_the_cache_is_given_back(limited: Start) -> None:
     both = app.post("/generate", {"prompt": "a cat", "seed": 7, "n": 2})
     assert [v["cache"] for v in both.json()["variants"]] == ["hit", "miss"]
     assert app.invokes() == 2
-    assert app.counts()[("key:alice", MINUTE)] == 2
+    assert app.counts()[("key:alice", app.minute)] == 2
 
 
 def test_a_failed_generation_is_given_back_a_refused_prompt_is_not(limited: Start) -> None:
     app = limited(rate="5/minute")
     app.bedrock.inject(*[Fault("ServiceUnavailableException")] * 3)
     assert app.post("/generate", {"prompt": "a cat"}).status_code == 502
-    assert app.counts()[("key:alice", MINUTE)] == 0
+    assert app.counts()[("key:alice", app.minute)] == 0
     app.bedrock.set_filter("Filter reason: prompt")
     assert app.post("/generate", {"prompt": "a cat"}).status_code == 422
-    assert app.counts()[("key:alice", MINUTE)] == 1
+    assert app.counts()[("key:alice", app.minute)] == 1
 
 
 def test_compare_counts_its_two_images(limited: Start) -> None:
     app = limited(rate="3/minute")
     assert app.post("/compare", {"prompt": "a cat"}).status_code == 200
-    assert app.counts()[("key:alice", MINUTE)] == 2
+    assert app.counts()[("key:alice", app.minute)] == 2
     before = len(app.bedrock.requests)
     refused = app.post("/compare", {"prompt": "a dog"})
     assert refused.status_code == 429
@@ -126,7 +126,7 @@ def test_a_batch_over_the_remaining_quota_is_refused_whole(limited: Start) -> No
         f"images per minute; ask for at most 5, or retry in {RESET} s."
     )
     rate_headers(refused, limit=5, remaining=5, reset=RESET)
-    assert app.counts().get(("key:alice", MINUTE), 0) == 0
+    assert app.counts().get(("key:alice", app.minute), 0) == 0
     if app.sqs is not None:  # nothing was queued
         attributes = app.sqs.get_queue_attributes(
             QueueUrl=app.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
@@ -136,7 +136,7 @@ def test_a_batch_over_the_remaining_quota_is_refused_whole(limited: Start) -> No
         "/batches", {"requests": [{"prompt": "a", "n": 2}, {"prompt": "b", "n": 3}]}
     )
     assert accepted.status_code == 202
-    assert app.counts()[("key:alice", MINUTE)] == 5
+    assert app.counts()[("key:alice", app.minute)] == 5
     job = app.post("/jobs", {"prompt": "one more"})
     assert job.status_code == 429
     assert job.json()["message"].startswith("This job needs 1 image, but client 'key:alice' has 0")

@@ -11,7 +11,7 @@ import pytest
 from genpic.aws import handlers
 from tests.conftest import RECORDS_TABLE
 from tests.http.test_mangum import call, header, http_v2
-from tests.limits.conftest import MINUTE, NOW
+from tests.limits.conftest import frozen_now, minute_of
 from tests.support.bedrock_double import BedrockDouble
 from tests.support.events import http_api, rest_api
 from tests.support.lambda_context import LambdaContext
@@ -34,15 +34,18 @@ def counts() -> dict[tuple[str, str], int]:
 
 
 @pytest.fixture
-def frozen(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def frozen(aws: Any, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Limit handlers to 2 images a minute, at a frozen moment (returned)."""
     monkeypatch.setenv("GENPIC_RATE_LIMIT", "2/minute")
     handlers.reset()
-    handlers._shared_pipeline().limiter.clock = lambda: NOW
+    now = frozen_now()
+    handlers._shared_pipeline().limiter.clock = lambda: now
+    return now
 
 
 @pytest.mark.parametrize("handler", [handlers.generate, handlers.enhance])
 def test_a_handler_answers_429_with_the_headers_and_calls_no_model(
-    frozen: None, bedrock: BedrockDouble, handler: Any
+    frozen: int, bedrock: BedrockDouble, handler: Any
 ) -> None:
     event = with_jwt(http_api({"prompt": "a cat", "n": 2}), "user-7")
     assert handler(event, LambdaContext())["statusCode"] == 200
@@ -58,11 +61,11 @@ def test_a_handler_answers_429_with_the_headers_and_calls_no_model(
         "RateLimit-Reset": "43",
     }
     assert len(bedrock.requests) == calls
-    assert counts() == {("jwt:user-7", MINUTE): 2, ("jwt:user-7", "day"): 2}
+    assert counts() == {("jwt:user-7", minute_of(frozen)): 2, ("jwt:user-7", "day"): 2}
 
 
 def test_iam_callers_source_ips_and_direct_invocations_are_each_a_client(
-    frozen: None, bedrock: BedrockDouble
+    frozen: int, bedrock: BedrockDouble
 ) -> None:
     rest = rest_api({"prompt": "a cat"})
     rest["requestContext"]["identity"]["userArn"] = "arn:aws:iam::123456789012:user/ci"
@@ -76,7 +79,9 @@ def test_iam_callers_source_ips_and_direct_invocations_are_each_a_client(
     }
 
 
-def test_the_http_app_on_lambda_counts_the_jwt_subject(frozen: None) -> None:
+def test_the_http_app_on_lambda_counts_the_jwt_subject(frozen: int) -> None:
+    assert call(http_v2("GET", "/health"))[0]["statusCode"] == 200  # builds the app
+    handlers._api.app.state.genpic.pipeline.limiter.clock = lambda: frozen
     event = with_jwt(http_v2("POST", "/generate", {"prompt": "a cat", "n": 2}), "user-9")
     response, _ = call(event)
     assert response["statusCode"] == 200
