@@ -14,8 +14,9 @@ What is charged, and when (``Allowance``):
   enhancer's or the image model's); an image the cache gives is not charged;
 - an idempotent replay runs nothing and so is never charged;
 - a generation that fails is given back, except a content refusal (422
-  ``ContentFiltered``): a refused prompt counts, so refusals cannot be retried for
-  free forever;
+  ``ContentFiltered``) after the charge: a refused prompt counts, so refusals cannot
+  be retried for free forever (the input screen runs before the charge, and before
+  the cache, so its refusals cost nothing);
 - a job or a batch is charged when submitted: it runs later, perhaps in another
   window, and what then becomes of it is not given back.
 
