@@ -112,6 +112,7 @@ def limited(
             ("GENPIC_ENHANCER", "bedrock"),
             ("GENPIC_STORAGE", "local"),
             ("GENPIC_RECORDS", "sqlite"),
+            ("GENPIC_ALLOWED_HOSTS", "testserver"),  # TestClient's Host
         ):
             monkeypatch.setenv(name, value)
         extra = {"database": tmp_path / "genpic-data" / "records.sqlite3"}

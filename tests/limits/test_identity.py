@@ -95,6 +95,7 @@ def test_locally_the_socket_peer_is_the_client_whatever_x_forwarded_for_says(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("GENPIC_RATE_LIMIT", "1/minute")
+    monkeypatch.setenv("GENPIC_ALLOWED_HOSTS", "testserver")  # TestClient's Host
     with TestClient(create_app()) as client:
         spoofed = {"X-Forwarded-For": "198.51.100.1"}
         assert (
