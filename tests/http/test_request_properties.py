@@ -20,7 +20,7 @@ from genpic.catalog import MAX_SEED
 from genpic.errors import ValidationError
 from genpic.feedback import parse_feedback
 from genpic.http.app import create_app
-from genpic.request import GenerationRequest, parse_request
+from genpic.request import GenerationRequest, parse_request, visible
 from genpic.settings import Settings
 from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES, OUTPUT_FORMATS
 
@@ -66,7 +66,7 @@ json_values = st.recursive(
     ),
     max_leaves=6,
 )
-prompts = st.text(min_size=1, max_size=60).filter(lambda text: bool(text.strip()))
+prompts = st.text(min_size=1, max_size=60).filter(lambda text: any(map(visible, text)))
 valid_requests = st.fixed_dictionaries(
     {"prompt": prompts},
     optional={
