@@ -44,6 +44,7 @@ UNSET_ON_PURPOSE = {
     "GENPIC_WEBHOOK_SECRET": "local use; on AWS the key stays in Secrets Manager (…_SECRET_ARN)",
     "GENPIC_BLOCKLIST": "the built-in list ships in the bundle; an operator's own is a file in a layer",
     "GENPIC_BLOCKLIST_DEFAULT": "the built-in blocklist is on unless a deployer turns it off",
+    "GENPIC_METRICS": "EMF metrics are printed by default on Lambda",
 }
 # Variables only the functions that submit or run jobs read.
 JOB_VARIABLES = {

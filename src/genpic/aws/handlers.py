@@ -1,8 +1,9 @@
 """Lambda entry points: ``generate`` (aws_gen_pic), ``enhance``, ``api`` and ``worker``.
 
 ``generate`` and ``enhance`` are one call into the shared pipeline under Powertools'
-logger and metrics. ``api`` is the whole HTTP app through Mangum; FastAPI is imported
-on its first call only, so the other two keep their cold start.
+logger; every path prints its own metrics as it goes (``genpic.telemetry``). ``api``
+is the whole HTTP app through Mangum; FastAPI is imported on its first call only, so
+the other two keep their cold start.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from genpic import idempotency, variants
 from genpic.aws.events import check_browser_rules, header_from_event, payload_from_event
 from genpic.aws.snapstart import prime
-from genpic.aws.telemetry import metrics, record_failure, record_success
 from genpic.cache.results import cache_header
 from genpic.crosssite import site_rules
 from genpic.idempotency import Answer
@@ -33,21 +33,23 @@ _worker: Worker | None = None
 
 
 @logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
 def generate(event: Any, context: LambdaContext) -> dict[str, Any]:
     """``aws_gen_pic``: generate, enhancing only when the payload says ``enhance_prompt: true``."""
     return handle(event, context, enhance_default=False)
 
 
 @logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
 def enhance(event: Any, context: LambdaContext) -> dict[str, Any]:
     """``enhance_prompt``: enhance first unless the payload says ``enhance_prompt: false``."""
     return handle(event, context, enhance_default=True)
 
 
 def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]:
-    """Run one event through the pipeline and return an API Gateway proxy response."""
+    """Run one event through the pipeline and return an API Gateway proxy response.
+
+    Its metrics are filed under the entry ``enhance`` or ``generate`` (``genpic.telemetry``).
+    """
+    entry = "enhance" if enhance_default else "generate"
     request_id = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
     logger.append_keys(request_id=request_id)
     try:
@@ -60,28 +62,22 @@ def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]
             "generate",
             request,
             header_key,
-            lambda: _generate(pipeline, request, request_id),
+            lambda: _generate(pipeline, request, request_id, entry),
         )
     except Exception as exc:
-        answer = _failure(exc, request_id)
+        answer = Answer.failure(exc, request_id, entry=entry)
     headers = {**(answer.headers or {}), **cache_header(answer.body)}
     return _response(answer.status, answer.body, request_id, headers)
 
 
-def _generate(pipeline: Pipeline, request: GenerationRequest, request_id: str) -> Answer:
+def _generate(
+    pipeline: Pipeline, request: GenerationRequest, request_id: str, entry: str
+) -> Answer:
     try:
-        made = variants.generate(pipeline, request, request_id)
+        made = variants.generate(pipeline, request, request_id, entry=entry)
     except Exception as exc:
-        return _failure(exc, request_id)
-    for result in made.results:
-        record_success(result)
+        return Answer.failure(exc, request_id, entry=entry)
     return Answer(200, made.to_body())
-
-
-def _failure(exc: Exception, request_id: str) -> Answer:
-    answer = Answer.failure(exc, request_id)
-    record_failure(answer.body["error"])
-    return answer
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -99,7 +95,6 @@ def api(event: Any, context: LambdaContext) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
 def worker(event: Any, context: LambdaContext) -> dict[str, Any]:
     """The SQS jobs queue's consumer: run each message's job; report the partial batch failures."""
     global _worker

@@ -13,6 +13,7 @@ import math
 import re
 import time
 from collections.abc import Mapping
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -22,6 +23,7 @@ from starlette.datastructures import UploadFile
 from genpic import variants
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
+from genpic.http.errors import route_entry
 from genpic.http.incoming import form_data, json_payload
 from genpic.http.schemas import error_responses
 from genpic.pipeline import GenerationResult
@@ -110,7 +112,8 @@ async def _images(
         )
     try:
         parsed = app.pipeline.parse({**to_request(params), **extra}, enhance_default=False)
-        made = await run_in_threadpool(variants.generate, app.pipeline, parsed, rid)
+        generate = partial(variants.generate, entry=route_entry(request.scope))
+        made = await run_in_threadpool(generate, app.pipeline, parsed, rid)
     except GenpicError as exc:
         raise _with_openai_param(exc) from exc
     return {
