@@ -87,8 +87,7 @@ class CorsMiddleware(CORSMiddleware):
                     "must be listed in GENPIC_CORS_ORIGINS and use GET or POST with the "
                     "Authorization, Content-Type, X-Api-Key and Idempotency-Key headers."
                 ),
-                scope["state"]["request_id"],
-                scope["path"],
+                scope,
             )
         await response(scope, receive, send)
 
