@@ -8,10 +8,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from fastapi.testclient import TestClient
 
 from genpic.http.app import create_app
 from tests.jobs.conftest import JobsOnAws
+from tests.support.asgi import LocalClient
 from tests.support.bedrock_double import BedrockDouble, Fault
 from tests.support.emf import Point, named, printed
 from tests.support.sqs import drain
@@ -69,7 +69,7 @@ def test_a_job_in_the_embedded_pool_counts_as_on_aws(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GENPIC_METRICS", "emf")
-    with TestClient(create_app()) as client:
+    with LocalClient(create_app()) as client:
         job_id = client.post("/jobs", json={"prompt": "a lamp"}).json()["job_id"]
         deadline = time.monotonic() + 15
         while client.get(f"/jobs/{job_id}").json()["status"] != "succeeded":
@@ -87,6 +87,6 @@ def test_a_job_in_the_embedded_pool_counts_as_on_aws(
 
 
 def test_a_local_server_prints_no_metrics_unless_asked(capsys: pytest.CaptureFixture[str]) -> None:
-    with TestClient(create_app()) as client:
+    with LocalClient(create_app()) as client:
         assert client.post("/generate", json={"prompt": "a lamp"}).status_code == 200
     assert printed(capsys) == []
