@@ -78,16 +78,18 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+def _open_page(
+    browser: Any, server: Server, request: pytest.FixtureRequest, **context: Any
+) -> Iterator[Any]:
     """A fresh browser context (empty localStorage) on the page, ready to use.
 
     A screenshot of the final state is kept under ``test-artifacts/browser/``, and the
     test fails if the page threw a script error.
     """
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
+    options = {"viewport": {"width": 1360, "height": 900}, "accept_downloads": True, **context}
+    opened = browser.new_context(**options)
+    opened.set_default_timeout(15_000)
+    tab = opened.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.goto(server.url)
@@ -95,8 +97,20 @@ def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterat
     yield tab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    opened.close()
     assert not errors, f"script errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The page in a browser whose language is English (Playwright's default, en-US)."""
+    yield from _open_page(browser, server, request)
+
+
+@pytest.fixture
+def vi_page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The page in a browser whose language is Vietnamese (``navigator.languages``: vi-VN)."""
+    yield from _open_page(browser, server, request, locale="vi-VN")
 
 
 def screenshot(tab: Any, name: str) -> Path:

@@ -235,9 +235,13 @@ def test_gallery_keeps_recent_images_and_downloads_them(page: Any, server: Serve
     assert page.locator("#gallery li").first.get_attribute("data-image-id") == body["image_id"]
 
 
-def test_page_fits_a_phone_in_dark_mode(browser: Any, server: Server) -> None:
+def phone_with_an_image(browser: Any, server: Server, **options: Any) -> tuple[Any, Any]:
+    """A phone-sized (390 px) context with ``options``, on the page with one image made.
+
+    Returns (context, tab); the caller closes the context.
+    """
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, color_scheme="dark", device_scale_factor=2
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, **options
     )
     tab = context.new_page()
     tab.goto(server.url)
@@ -245,6 +249,11 @@ def test_page_fits_a_phone_in_dark_mode(browser: Any, server: Server) -> None:
     tab.fill("#prompt", VIETNAMESE)
     _generate(tab, "generate")
     _loaded_images(tab)
+    return context, tab
+
+
+def test_page_fits_a_phone_in_dark_mode(browser: Any, server: Server) -> None:
+    context, tab = phone_with_an_image(browser, server, color_scheme="dark")
     width = tab.evaluate("document.documentElement.scrollWidth")
     background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
     screenshot(tab, "phone-dark")

@@ -1,9 +1,11 @@
 // Calls to the genpic HTTP routes. Paths are relative so an API Gateway stage prefix keeps working.
 
+import { t } from "./i18n.js";
+
 /** An error body from genpic ({error, message, field?, details?}) with its HTTP status. */
 export class ApiError extends Error {
   constructor(status, body, retryAfter) {
-    super(body.message || `The server answered ${status}.`);
+    super(body.message || t("error.status", { status }));
     this.status = status;
     this.body = body;
     this.retryAfter = retryAfter;
@@ -16,7 +18,7 @@ async function parse(response) {
   try {
     body = text ? JSON.parse(text) : {};
   } catch {
-    body = { error: "InternalError", message: `The server answered ${response.status} with a non-JSON body.` };
+    body = { error: "InternalError", message: t("error.nonjson", { status: response.status }) };
   }
   if (!response.ok) {
     throw new ApiError(response.status, body, response.headers.get("Retry-After"));
@@ -50,7 +52,7 @@ async function send(path, init) {
   } catch {
     throw new ApiError(0, {
       error: "NetworkError",
-      message: "Could not reach the genpic server. Is `genpic serve` still running?",
+      message: t("error.network"),
     });
   }
   return parse(response);
@@ -111,13 +113,13 @@ export async function uploadImage(file, storage) {
     try {
       response = await fetch(ticket.upload.url, { method: "POST", body: form });
     } catch {
-      throw new ApiError(0, { error: "NetworkError", message: "Could not upload the image to S3." });
+      throw new ApiError(0, { error: "NetworkError", message: t("error.s3.network") });
     }
     if (!response.ok) {
       throw new ApiError(response.status, {
         error: "InvalidImage",
         field: "init_image",
-        message: `S3 refused the upload (${response.status}); check the image's size and type.`,
+        message: t("error.s3.refused", { status: response.status }),
       });
     }
     return ticket.init_image_s3;

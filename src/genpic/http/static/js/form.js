@@ -1,5 +1,7 @@
 // Reading the form into a request body, and showing the server's errors next to their fields.
 
+import { formatNumber, t } from "./i18n.js";
+
 const form = () => document.getElementById("form");
 
 // Error fields that belong to another control on the page.
@@ -121,7 +123,7 @@ export function showError(error) {
   if (!details.length || unplaced.length) {
     const general = document.getElementById("form-error");
     let text = unplaced.length ? unplaced.join(" ") : body.message || error.message;
-    if (error.retryAfter) text += ` Try again in ${error.retryAfter} s.`;
+    if (error.retryAfter) text += ` ${t("error.retry", { seconds: formatNumber(Number(error.retryAfter)) })}`;
     general.textContent = text;
     general.hidden = false;
     first = first || general;

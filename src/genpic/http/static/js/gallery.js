@@ -2,6 +2,7 @@
 // browser's own list in localStorage (keys and prompts only, never image bytes).
 
 import { ApiError, getJSON } from "./api.js";
+import { formatDate, formatSize, t } from "./i18n.js";
 import { ratingControl } from "./rating.js";
 import { showImage } from "./render.js";
 
@@ -39,7 +40,8 @@ function item(body) {
     prompt: body.original_prompt ?? body.parameters?.prompt ?? "",
     style: body.enhancement?.status === "applied" ? body.enhancement.style : null,
     seed: body.seed,
-    size: `${body.width}×${body.height}`,
+    width: body.width,
+    height: body.height,
     at: body.created_at ? body.created_at * 1000 : Date.now(),
   };
 }
@@ -82,13 +84,15 @@ function tile(entry) {
   caption.title = entry.prompt;
   const meta = document.createElement("small");
   meta.className = "meta";
-  meta.textContent = [entry.style, entry.size].filter(Boolean).join(" · ");
+  // Entries saved before the page kept width and height carry "W×H" as `size`.
+  const size = entry.width ? formatSize(entry.width, entry.height) : entry.size;
+  meta.textContent = [entry.style, size, entry.at && formatDate(entry.at)].filter(Boolean).join(" · ");
   const row = document.createElement("div");
   row.className = "row";
   const download = document.createElement("a");
   download.className = "button ghost";
   download.setAttribute("download", entry.filename || "");
-  download.textContent = "Download";
+  download.textContent = t("card.download");
   row.append(download);
   if (source === "local") {
     // The server has no delete: only this browser's own list can forget an image.
@@ -96,7 +100,7 @@ function tile(entry) {
     remove.type = "button";
     remove.className = "ghost";
     remove.textContent = "✕";
-    remove.setAttribute("aria-label", "Remove from recent images");
+    remove.setAttribute("aria-label", t("gallery.remove"));
     remove.addEventListener("click", () => forget(entry.key));
     row.append(remove);
   }
@@ -118,7 +122,7 @@ export function draw() {
   const items = source === "server" ? serverItems : load();
   document.getElementById("gallery").replaceChildren(...items.map(tile));
   document.getElementById("gallery-empty").hidden = items.length > 0;
-  document.getElementById("gallery-where").textContent = source === "server" ? "on this server" : "on this browser";
+  document.getElementById("gallery-where").textContent = t(source === "server" ? "gallery.server" : "gallery.browser");
   document.getElementById("clear-gallery").hidden = source === "server" || items.length === 0;
   document.getElementById("more-images").hidden = source !== "server" || !cursor;
 }
@@ -144,7 +148,7 @@ export async function start() {
   } catch (error) {
     source = "local";
     const missing = error instanceof ApiError && error.status === 404;
-    showProblem(missing ? "" : `Showing this browser's list: the server's could not be loaded (${error.message})`);
+    showProblem(missing ? "" : t("gallery.local", { message: error.message }));
   }
   draw();
 }
@@ -160,7 +164,7 @@ export async function more() {
     showProblem("");
     draw();
   } catch (error) {
-    showProblem(`Could not load more images: ${error.message}`);
+    showProblem(t("gallery.moreFailed", { message: error.message }));
   } finally {
     button.disabled = false;
   }

@@ -1,6 +1,7 @@
 // The input image for image-to-image: drop or pick, uploaded at once through POST /uploads.
 
 import { ApiError, uploadImage } from "./api.js";
+import { formatNumber, onLanguageChange, t } from "./i18n.js";
 
 const el = (id) => document.getElementById(id);
 
@@ -36,24 +37,33 @@ function show(file) {
   el("strength-field").hidden = !file;
   el("ratio-hint").hidden = !file;
   for (const radio of document.querySelectorAll("#ratios input")) radio.disabled = Boolean(file);
+  el("input-thumb").hidden = !file;
   if (file) {
     el("input-thumb").src = previewUrl;
     el("input-name").textContent = file.name;
   }
 }
 
-function status(text) {
-  el("input-status").textContent = text;
+let statusKey = null;
+let statusSize = 0;
+
+function status(key, bytes) {
+  statusKey = key;
+  statusSize = bytes;
+  el("input-status").textContent = key ? t(key, { size: formatNumber(Math.ceil(bytes / 1024)) }) : "";
 }
 
 function choose(file, storage, onError) {
   show(file);
-  status(`${Math.ceil(file.size / 1024)} KB · uploading…`);
+  status("input.uploading", file.size);
   pending = store(file, storage);
   pending.then(
-    () => status(`${Math.ceil(file.size / 1024)} KB · ready`),
+    () => status("input.ready", file.size),
     (error) => {
-      status("upload failed");
+      // The server's message, next to the field, says what is wrong; a thumbnail of a file
+      // it refused would only be a broken-image icon.
+      el("input-thumb").hidden = true;
+      status("input.failed", file.size);
       onError(error);
     },
   );
@@ -86,6 +96,12 @@ export function setUp(storage, onError) {
     const file = event.dataTransfer.files[0];
     if (file) choose(file, storage(), onError);
   });
+  // A file the browser cannot draw shows no broken-image icon either.
+  el("input-thumb").addEventListener("error", () => { el("input-thumb").hidden = true; });
+  onLanguageChange(() => {
+    status(statusKey, statusSize);
+    el("strength-value").textContent = strengthText();
+  });
   el("remove-image").addEventListener("click", () => {
     pending = null;
     picker.value = "";
@@ -93,8 +109,13 @@ export function setUp(storage, onError) {
   });
   const strength = el("strength");
   strength.addEventListener("input", () => {
-    el("strength-value").textContent = Number(strength.value).toFixed(2);
+    el("strength-value").textContent = strengthText();
   });
+  el("strength-value").textContent = strengthText();
+}
+
+function strengthText() {
+  return formatNumber(Number(el("strength").value), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 /** The image fields for the request body, once the upload has finished; null without an image. */

@@ -12,29 +12,17 @@ import {
 } from "./form.js";
 import * as gallery from "./gallery.js";
 import * as inputImage from "./inputimage.js";
+import { formatNumber, onLanguageChange, setLanguage, t, translatePage } from "./i18n.js";
 import { addPreferButtons } from "./rating.js";
 import { failedCard, resultCard, sharedPrompts, showCards, showPlaceholders } from "./render.js";
 
 const el = (id) => document.getElementById(id);
 let health = {};
+let healthKnown = false;
+let healthFailed = false;
 
-const MODES = {
-  single: {
-    route: "generate",
-    hint: "One prompt, one image (or up to four with different seeds).",
-    button: "Generate",
-  },
-  compare: {
-    route: "compare",
-    hint: "The plain and the enhanced prompt with the same seed, side by side.",
-    button: "Compare",
-  },
-  styles: {
-    route: "generate-enhanced",
-    hint: "One image per style, each enhanced in that style, all with the same seed.",
-    button: "Generate styles",
-  },
-};
+// Each mode's route; its hint and button words are the messages `mode.<mode>.hint|button`.
+const ROUTES = { single: "generate", compare: "compare", styles: "generate-enhanced" };
 
 function option(value) {
   const o = document.createElement("option");
@@ -94,15 +82,22 @@ function fillModels(models) {
   select.replaceChildren(...models.map((id) => option(id)));
 }
 
-function describeBackend(info) {
+// The backends /health named; before it answers, "connecting"; when it failed, "not reachable".
+function describeBackend() {
   const box = el("backend");
+  if (!healthKnown) {
+    box.textContent = t(healthFailed ? "backend.unreachable" : "backend.connecting");
+    return;
+  }
+  const info = health;
   box.replaceChildren();
-  for (const [name, value] of [["engine", info.engine], ["enhancer", info.enhancer], ["storage", info.storage]]) {
+  for (const name of ["engine", "enhancer", "storage"]) {
+    const value = info[name];
     if (!value) continue;
     const pill = document.createElement("span");
     pill.className = `pill ${value === "preview" ? "offline" : ""}`;
-    pill.textContent = `${name}: ${value}`;
-    if (value === "preview") pill.title = "Offline preview images; deploy with GENPIC_ENGINE=bedrock for model output";
+    pill.textContent = `${t(`backend.${name}`)}: ${value}`;
+    if (value === "preview") pill.title = t("backend.preview");
     box.append(pill);
   }
 }
@@ -111,8 +106,8 @@ function setMode(mode) {
   for (const node of document.querySelectorAll("[data-only]")) {
     node.hidden = !node.dataset.only.split(" ").includes(mode);
   }
-  el("mode-hint").textContent = MODES[mode].hint;
-  el("generate").textContent = MODES[mode].button;
+  el("mode-hint").textContent = t(`mode.${mode}.hint`);
+  el("generate").textContent = t(`mode.${mode}.button`);
   // A job is one generation request: compare (two requests side by side) is not one.
   el("queue-it").hidden = mode === "compare";
   clearErrors();
@@ -120,16 +115,17 @@ function setMode(mode) {
 
 function placeholderLabels(body) {
   const mode = currentMode();
-  if (mode === "compare") return ["plain prompt", `enhanced · ${body.enhancement_style}`];
-  if (mode === "styles") return body.styles.length ? body.styles : ["styles"];
-  return Array.from({ length: body.n || 1 }, (_, i) => (body.n ? `image ${i + 1}` : "image"));
+  if (mode === "compare") return [t("card.plain"), t("card.enhanced", { style: body.enhancement_style })];
+  if (mode === "styles") return body.styles.length ? body.styles : [t("card.styles")];
+  return Array.from({ length: body.n || 1 }, (_, i) => (body.n ? t("card.nth", { n: i + 1 }) : t("card.image")));
 }
 
 function startProgress(what) {
   const started = performance.now();
   const text = el("progress-text");
   const tick = () => {
-    text.textContent = `${what} · ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    const seconds = (performance.now() - started) / 1000;
+    text.textContent = `${what} · ${formatNumber(seconds, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`;
   };
   tick();
   el("progress").hidden = false;
@@ -148,9 +144,9 @@ function useSeed(seed) {
 function showAnswer(mode, body, requested) {
   if (mode === "compare") {
     const cards = [
-      resultCard(body.original, "plain prompt", useSeed),
+      resultCard(body.original, t("card.plain"), useSeed),
       // The plain card beside it already shows the original prompt.
-      resultCard(body.enhanced, `enhanced · ${body.enhanced.enhancement?.style}`, useSeed, false),
+      resultCard(body.enhanced, t("card.enhanced", { style: body.enhanced.enhancement?.style }), useSeed, false),
     ];
     if (body.original.image_id && body.enhanced.image_id) {
       addPreferButtons([[cards[0], body.original.image_id], [cards[1], body.enhanced.image_id]]);
@@ -164,7 +160,7 @@ function showAnswer(mode, body, requested) {
   const cards = entries.map((entry, i) => {
     const title = mode === "styles"
       ? entry.enhancement?.style || requested.styles[i]
-      : shared ? `image ${i + 1}` : "your image";
+      : shared ? t("card.nth", { n: i + 1 }) : t("card.yours");
     return entry.error ? failedCard(entry, title) : resultCard(entry, title, useSeed, !shared);
   });
   showCards(cards, shared ? sharedPrompts(entries.find((entry) => !entry.error) || body) : null);
@@ -211,12 +207,12 @@ async function viaJob(body) {
 function generate(event) {
   event.preventDefault();
   const mode = currentMode();
-  return make(el("generate"), (body) => postJSON(MODES[mode].route, body), "");
+  return make(el("generate"), (body) => postJSON(ROUTES[mode], body), "");
 }
 
 // Queue it: the same request as a job, for slow or many-image requests (no 30 s limit).
 function queue() {
-  return make(el("queue-it"), viaJob, " (queued)");
+  return make(el("queue-it"), viaJob, t("queue.note"));
 }
 
 async function make(button, submit, note) {
@@ -236,7 +232,7 @@ async function make(button, submit, note) {
       el("results").scrollIntoView({ behavior: "smooth", block: "start" });
     }
     stop = startProgress(
-      (labels.length > 1 ? `Making ${labels.length} images` : "Making your image") + note,
+      (labels.length > 1 ? t("progress.many", { count: formatNumber(labels.length) }) : t("progress.one")) + note,
     );
     const answer = await submit(body);
     showAnswer(mode, answer, body);
@@ -270,7 +266,7 @@ async function previewEnhancement() {
   const styles = currentMode() === "styles" ? checkedStyles() : [el("enhancement_style").value];
   button.disabled = true;
   out.hidden = false;
-  out.textContent = "Enhancing…";
+  out.textContent = t("enhance.working");
   try {
     const answers = await Promise.all(styles.map((style) =>
       postJSON("enhance", { prompt, enhancement_style: style })));
@@ -283,7 +279,20 @@ async function previewEnhancement() {
   }
 }
 
+// Words that scripts wrote follow a change of language; results already drawn keep theirs.
+function redrawWords() {
+  setMode(currentMode());
+  describeBackend();
+  gallery.draw();
+}
+
 async function start() {
+  translatePage();
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.addEventListener("click", () => setLanguage(button.dataset.lang));
+  }
+  onLanguageChange(redrawWords);
+  describeBackend();
   const form = el("form");
   form.addEventListener("change", (event) => {
     if (event.target.name === "mode") setMode(event.target.value);
@@ -312,10 +321,11 @@ async function start() {
   ]);
   if (info.status === "fulfilled") {
     health = info.value;
-    describeBackend(health);
+    healthKnown = true;
   } else {
-    el("backend").textContent = "Server not reachable";
+    healthFailed = true;
   }
+  describeBackend();
   if ([enums, models].some((r) => r.status === "rejected" && r.reason.status === 401)) askForKey();
   if (enums.status === "fulfilled") fillChoices(enums.value);
   if (models.status === "fulfilled") fillModels(models.value);

@@ -4,6 +4,7 @@
 // locks once its answer is recorded: a second click would count twice in GET /stats.
 
 import { postJSON } from "./api.js";
+import { t } from "./i18n.js";
 
 function status(holder) {
   const out = document.createElement("span");
@@ -17,14 +18,14 @@ function status(holder) {
 async function send(body, buttons, out, recorded) {
   for (const button of buttons) button.disabled = true;
   out.className = "feedback-status";
-  out.textContent = "Saving…";
+  out.textContent = t("rating.saving");
   try {
     await postJSON("feedback", body);
     out.textContent = recorded;
     out.classList.add("ok");
     return true;
   } catch (error) {
-    out.textContent = `Not saved: ${error.message}`;
+    out.textContent = t("rating.failed", { message: error.message });
     out.classList.add("error");
     for (const button of buttons) button.disabled = false;
     return false;
@@ -36,15 +37,15 @@ export function ratingControl(imageId) {
   const holder = document.createElement("div");
   holder.className = "rating";
   holder.setAttribute("role", "group");
-  holder.setAttribute("aria-label", "Rate this image");
+  holder.setAttribute("aria-label", t("rating.group"));
   const stars = [1, 2, 3, 4, 5].map((value) => {
     const star = document.createElement("button");
     star.type = "button";
     star.className = "star";
     star.textContent = "★";
     star.dataset.value = String(value);
-    star.title = `${value} of 5`;
-    star.setAttribute("aria-label", `Rate ${value} of 5`);
+    star.title = t("rating.star", { value });
+    star.setAttribute("aria-label", t("rating.rate", { value }));
     return star;
   });
   holder.append(...stars);
@@ -52,7 +53,7 @@ export function ratingControl(imageId) {
   for (const star of stars) {
     star.addEventListener("click", async () => {
       const value = Number(star.dataset.value);
-      if (await send({ image_id: imageId, rating: value }, stars, out, `Rated ${value}/5`)) {
+      if (await send({ image_id: imageId, rating: value }, stars, out, t("rating.done", { value }))) {
         for (const other of stars) other.classList.toggle("on", Number(other.dataset.value) <= value);
         holder.dataset.rated = String(value);
       }
@@ -70,13 +71,13 @@ export function addPreferButtons(pairs) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "ghost small prefer-button";
-    button.textContent = "Prefer this one";
+    button.textContent = t("prefer.button");
     holder.append(button);
     const out = status(holder);
     buttons.push(button);
     button.addEventListener("click", async () => {
-      if (await send({ image_id: imageId, preferred: true }, buttons, out, "Preference saved")) {
-        button.textContent = "✓ Preferred";
+      if (await send({ image_id: imageId, preferred: true }, buttons, out, t("prefer.saved"))) {
+        button.textContent = t("prefer.chosen");
         button.classList.add("chosen");
       }
     });

@@ -1,6 +1,7 @@
 // Drawing results: one card per image, with its facts and its prompts side by side.
 
 import { viewableUrl } from "./api.js";
+import { formatCost, formatMs, formatSize, t, translate } from "./i18n.js";
 import { ratingControl } from "./rating.js";
 
 const results = () => document.getElementById("results");
@@ -15,11 +16,6 @@ export async function showImage(key, img, links, fallback) {
   const url = await viewableUrl(imageHref(key), fallback);
   for (const link of links) link.href = url;
   img.src = url;
-}
-
-function formatMs(ms) {
-  if (ms === undefined || ms === null) return "–";
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
 function fact(list, term, value, title) {
@@ -57,10 +53,10 @@ function fillPrompts(holder, body, withOriginal) {
   const original = body.original_prompt ?? body.parameters?.prompt ?? "";
   const enhanced = enhancement.status === "applied" && body.enhanced_prompt;
   if (withOriginal) {
-    promptBox(holder, enhanced ? "Original prompt" : "Prompt", original);
-    if (body.translated_prompt) promptBox(holder, "Translated prompt", body.translated_prompt);
+    promptBox(holder, t(enhanced ? "prompt.original" : "prompt.prompt"), original);
+    if (body.translated_prompt) promptBox(holder, t("prompt.translated"), body.translated_prompt);
   }
-  if (enhanced) promptBox(holder, `Enhanced prompt · ${enhancement.style}`, body.enhanced_prompt, "enhanced");
+  if (enhanced) promptBox(holder, t("prompt.enhanced", { style: enhancement.style }), body.enhanced_prompt, "enhanced");
 }
 
 /**
@@ -71,17 +67,18 @@ function fillPrompts(holder, body, withOriginal) {
  */
 export function resultCard(body, title, onSeed, withOriginal = true) {
   const card = document.getElementById("card-template").content.firstElementChild.cloneNode(true);
+  translate(card);
   card.dataset.key = body.key;
   card.querySelector(".card-title").textContent = title;
   const badges = card.querySelector(".badges");
   const enhancement = body.enhancement || {};
   if (enhancement.status && enhancement.status !== "off") {
-    badge(badges, `enhanced: ${enhancement.status}`, enhancement.status, enhancement.reason);
+    badge(badges, t("card.badge.enhanced", { status: enhancement.status }), enhancement.status, enhancement.reason);
   }
   if (body.translation && body.translation.status === "applied") {
-    badge(badges, `translated from ${body.translation.source_language}`, "applied");
+    badge(badges, t("card.badge.translated", { language: body.translation.source_language }), "applied");
   }
-  if (body.parameters?.mode === "image-to-image") badge(badges, "image-to-image");
+  if (body.parameters?.mode === "image-to-image") badge(badges, t("card.badge.img2img"));
 
   const img = card.querySelector("img");
   const download = card.querySelector(".download");
@@ -89,21 +86,20 @@ export function resultCard(body, title, onSeed, withOriginal = true) {
   showImage(body.key, img, [card.querySelector(".card-image"), download], httpsUrl);
   img.width = body.width;
   img.height = body.height;
-  img.alt = body.enhanced_prompt || body.original_prompt || body.parameters?.prompt || "Generated image";
+  img.alt = body.enhanced_prompt || body.original_prompt || body.parameters?.prompt || t("card.generated");
 
   const facts = card.querySelector(".facts");
-  const t = body.timings_ms || {};
-  fact(facts, "Size", `${body.width} × ${body.height}`);
-  fact(facts, "Seed", String(body.seed));
-  fact(facts, "Time", formatMs(t.total));
-  fact(facts, "Cost", `$${Number(body.cost_usd || 0).toFixed(3)}`, "Estimate at on-demand list prices");
+  const timings = body.timings_ms || {};
+  fact(facts, t("card.size"), formatSize(body.width, body.height));
+  // A seed is an identifier to copy, not a quantity: never grouped.
+  fact(facts, t("card.seed"), String(body.seed));
+  fact(facts, t("card.time"), formatMs(timings.total));
+  fact(facts, t("card.cost"), formatCost(body.cost_usd), t("card.cost.title"));
   const details = card.querySelector(".details");
   details.textContent = [
     body.model,
     (body.content_type || "").replace("image/", ""),
-    `enhance ${formatMs(t.enhance)}`,
-    `generate ${formatMs(t.generate)}`,
-    `store ${formatMs(t.store)}`,
+    ...["enhance", "generate", "store"].map((stage) => `${t(`card.stage.${stage}`)} ${formatMs(timings[stage])}`),
   ].join(" · ");
   if (body.preview && body.message) details.title = body.message;
 
@@ -121,8 +117,8 @@ export function sharedPrompts(body) {
   const holder = document.createElement("div");
   holder.className = "prompts shared";
   const enhanced = body.enhancement?.status === "applied";
-  promptBox(holder, enhanced ? "Original prompt" : "Prompt", body.original_prompt ?? body.parameters?.prompt ?? "");
-  if (body.translated_prompt) promptBox(holder, "Translated prompt", body.translated_prompt);
+  promptBox(holder, t(enhanced ? "prompt.original" : "prompt.prompt"), body.original_prompt ?? body.parameters?.prompt ?? "");
+  if (body.translated_prompt) promptBox(holder, t("prompt.translated"), body.translated_prompt);
   return holder;
 }
 
@@ -138,7 +134,7 @@ export function failedCard(errorBody, title) {
   head.append(h);
   const box = document.createElement("div");
   box.className = "failed-box";
-  box.textContent = errorBody.message || errorBody.error || "This image failed.";
+  box.textContent = errorBody.message || errorBody.error || t("card.failed");
   card.append(head, box);
   return card;
 }
