@@ -354,6 +354,16 @@ _KINDS = {
     "model_type": "a JSON object",
 }
 
+# A bound's message, filled from pydantic's ``ctx``.
+_LIMITS = {
+    "string_too_short": "must be at least {min_length:,} characters",
+    "string_too_long": "must be at most {max_length:,} characters",
+    "too_short": "must list at least {min_length}",
+    "too_long": "must list at most {max_length}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+}
+
 
 def _describe(error: Any, model: type[BaseModel]) -> str:
     """Say what is wrong in genpic's words, not pydantic's."""
@@ -371,18 +381,8 @@ def _describe(error: Any, model: type[BaseModel]) -> str:
         return words
     if kind in ("string_too_short", "too_short") and limits.get("min_length") == 1:
         return "must not be empty" + (" or only whitespace" if error["loc"] == ("prompt",) else "")
-    if kind == "string_too_short":
-        return f"must be at least {limits['min_length']:,} characters"
-    if kind == "string_too_long":
-        return f"must be at most {limits['max_length']:,} characters"
-    if kind == "too_short":
-        return f"must list at least {limits['min_length']}"
-    if kind == "too_long":
-        return f"must list at most {limits['max_length']}"
-    if kind == "greater_than_equal":
-        return f"must be at least {limits['ge']}"
-    if kind == "less_than_equal":
-        return f"must be at most {limits['le']}"
+    if kind in _LIMITS:
+        return _LIMITS[kind].format(**limits)
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 
