@@ -110,6 +110,36 @@ def test_a_webhook_is_signed_and_retried_until_delivered(
     assert delivered["result"]["key"] == job["result"]["key"]
 
 
+@pytest.mark.parametrize("public_url", [None, "https://img.example.com"])
+def test_a_webhook_links_a_local_image_and_never_names_its_file(
+    webhook_env: None,
+    receiver_factory: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    public_url: str | None,
+) -> None:
+    monkeypatch.setenv("GENPIC_DATA_DIR", str(tmp_path / "data"))
+    if public_url:
+        monkeypatch.setenv("GENPIC_PUBLIC_URL", public_url)
+        monkeypatch.setenv("GENPIC_ALLOWED_HOSTS", "localhost")
+    receiver = receiver_factory()
+    with LocalClient(create_app()) as client:
+        job_id = client.post(
+            "/jobs", json={"prompt": "a kite", "n": 2, "webhook_url": receiver.url}
+        ).json()["job_id"]
+        wait_for(client, job_id)
+        deadline = time.monotonic() + 5
+        while not receiver.calls and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    [(_, raw)] = receiver.calls
+    assert str(tmp_path) not in raw.decode() and b"file:" not in raw
+    result = json.loads(raw)["result"]
+    for image in [result, *result["variants"]]:
+        expected = (public_url or "") + "/images/" + image["key"]
+        assert image["url"] == image["uri"] == expected
+
+
 def readme_verify() -> Any:
     """The receiver's check exactly as the README documents it."""
     readme = (Path(__file__).parents[2] / "README.md").read_text()

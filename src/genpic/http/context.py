@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Request
 
 from genpic.settings import Settings
+from genpic.storage.links import point_local_images
 
 if TYPE_CHECKING:
     from genpic.jobs.service import Jobs
@@ -80,16 +81,6 @@ def link(request: Request, name: str, **params: str) -> str:
 def local_urls(body: dict[str, Any], request: Request) -> dict[str, Any]:
     """Point a locally stored image's ``url`` and ``uri`` at this server's ``/images/`` route.
 
-    The local store names its files ``file:///…``; a remote caller gets the image's
-    link instead and never learns where the data directory is. Applies to each of
-    ``variants`` too; S3 locations and presigned URLs are left as they are.
+    See ``genpic.storage.links``: a remote caller never learns where the data directory is.
     """
-    if body.get("bucket") is None and "key" in body:
-        url = link(request, "get_image", key=body["key"])
-        for field in ("url", "uri"):
-            if str(body.get(field, "")).startswith("file:"):
-                body[field] = url
-    for variant in body.get("variants", ()):
-        if "key" in variant:
-            local_urls(variant, request)
-    return body
+    return point_local_images(body, lambda key: link(request, "get_image", key=key))

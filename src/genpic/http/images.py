@@ -14,6 +14,7 @@ from genpic.http.context import Genpic, genpic
 from genpic.http.incoming import form_data, json_payload
 from genpic.http.schemas import error_responses
 from genpic.keys import OUTPUT_KEY_PATTERN, is_output_key
+from genpic.storage.links import IMAGES_PATH
 from genpic.storage.local import LocalStore
 from genpic.storage.uploads import presigned_upload, save_local_upload
 from genpic.vocabulary import CONTENT_TYPES
@@ -48,7 +49,7 @@ _UPLOAD_BODY = {
 
 
 @router.get(
-    "/images/{key:path}",
+    IMAGES_PATH + "{key:path}",
     name="get_image",
     responses={
         200: {"content": {t: {} for t in CONTENT_TYPES.values()}, "description": "The image"},

@@ -18,6 +18,7 @@ from genpic.errors import GenpicError
 from genpic.jobs import webhooks
 from genpic.jobs.signing_key import signing_key
 from genpic.logs import logger
+from genpic.storage.links import image_path, point_local_images
 
 if TYPE_CHECKING:
     from genpic.jobs.base import Job, JobStore
@@ -81,11 +82,24 @@ class Deliveries:
         else:
             outcome = webhooks.deliver(
                 job.webhook_url,
-                job.to_body(),
+                self.public_body(job),
                 secret=secret,
                 allow_private=self.settings.webhook_allow_private,
             )
         self.store.set_webhook(job.job_id, outcome)
+
+    def public_body(self, job: Job) -> dict[str, Any]:
+        """Return the body a webhook carries: the job's, with local images as links.
+
+        A locally stored image is linked as ``GENPIC_PUBLIC_URL`` + ``/images/<key>`` when
+        that is set, else as the path ``/images/<key>`` on the server the job was
+        submitted to; never as its ``file:`` path.
+        """
+        body = job.to_body()
+        if "result" in body:
+            base = self.settings.public_url or ""
+            point_local_images(body["result"], lambda key: base + image_path(key))
+        return body
 
     def _work(self) -> None:
         while True:
