@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from genpic.http.app import create_app
 from tests.conftest import OUTPUT_BUCKET
+from tests.support.asgi import LocalClient
 from tests.support.bedrock_double import BedrockDouble
 from tests.support.cli import invoke as cli
 
@@ -73,15 +74,45 @@ def wait_for(client: TestClient, job_id: str) -> dict[str, Any]:
     raise TimeoutError(job_id)
 
 
-def test_a_listed_prompt_as_a_job_fails_with_the_refusal(
-    client: TestClient, tmp_path: Path
-) -> None:
+def stored_jobs(client: TestClient) -> list[Any]:
+    return client.app.state.genpic.jobs.store.recent(100)  # type: ignore[attr-defined,no-any-return]
+
+
+def test_a_listed_prompt_is_refused_as_a_job_before_it_is_queued(client: TestClient) -> None:
     submitted = client.post("/jobs", json={"prompt": BLOCKED})
-    assert submitted.status_code == 202, submitted.text
-    job = wait_for(client, submitted.json()["job_id"])
+    assert submitted.status_code == 422, submitted.text
+    body = submitted.json()
+    assert (body["error"], body["screen"], body["field"]) == (
+        "ContentFiltered",
+        "blocklist",
+        "prompt",
+    )
+    assert stored_jobs(client) == []
+
+
+def test_a_batch_with_one_listed_prompt_is_refused_whole_naming_it(client: TestClient) -> None:
+    requests = [{"prompt": "a lamp"}, {"prompt": BLOCKED}, {"prompt": "a kite"}]
+    submitted = client.post("/batches", json={"requests": requests})
+    assert submitted.status_code == 422, submitted.text
+    body = submitted.json()
+    assert (body["screen"], body["field"]) == ("blocklist", "requests[1].prompt")
+    assert body["message"].startswith("requests[1]: ")
+    assert stored_jobs(client) == []
+
+
+def test_a_job_the_guardrail_refuses_fails_when_it_runs_without_an_image(
+    aws: Any, bedrock: BedrockDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GENPIC_GUARDRAIL_ID", "gr0test1")
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME")  # the embedded pool, on Bedrock and S3
+    with LocalClient(create_app()) as client:
+        submitted = client.post("/jobs", json={"prompt": "a bomb"})
+        assert submitted.status_code == 202, submitted.text
+        job = wait_for(client, submitted.json()["job_id"])
     assert job["status"] == "failed"
-    assert (job["error"]["error"], job["error"]["screen"]) == ("ContentFiltered", "blocklist")
-    assert "result" not in job or job["result"] is None
+    assert (job["error"]["error"], job["error"]["screen"]) == ("ContentFiltered", "guardrail")
+    assert "result" not in job
+    assert_no_model_call_or_image(bedrock, aws)
 
 
 def test_the_command_line_reports_the_screen(

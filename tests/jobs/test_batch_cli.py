@@ -122,6 +122,7 @@ def test_every_bad_line_is_reported_at_once_before_any_image(tmp_path: Path) -> 
         '{"prompt": "x", "colour": "red"}\n'
         "{not json\n"
         '{"prompt": "x", "n": 9, "aspect_ratio": "7:3"}\n'
+        "nude children on a beach\n"  # on the built-in blocklist
     )
     result = batch(str(file), "--out", str(tmp_path / "run"))
 
@@ -133,8 +134,9 @@ def test_every_bad_line_is_reported_at_once_before_any_image(tmp_path: Path) -> 
         ("4", "line"),
         ("5", "aspect_ratio"),
         ("5", "n"),
+        ("6", "prompt"),
     ], result.output
-    assert "4 bad lines; nothing was generated" in result.output
+    assert "5 bad lines; nothing was generated" in result.output
     assert not (tmp_path / "run").exists()
     assert stored_images() == []
 

@@ -75,7 +75,8 @@ def read_requests(file: Path, pipeline: Pipeline) -> dict[int, dict[str, Any]]:
             problems.append(request)
             continue
         try:
-            pipeline.parse(request, enhance_default=False)
+            parsed = pipeline.parse(request, enhance_default=False)
+            pipeline.screens.check_blocklist(parsed.prompt, field="prompt")
         except GenpicError as exc:
             details = exc.details or [{"field": exc.field or "line", "message": exc.message}]
             problems.extend(Problem(number, d["field"], d["message"]) for d in details)

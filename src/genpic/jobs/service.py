@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from genpic import variants
-from genpic.errors import ConfigurationError, GenpicError, ValidationError
+from genpic.errors import ConfigurationError, ContentFiltered, GenpicError, ValidationError
 from genpic.jobs import webhooks
 from genpic.jobs.base import Batch, Job, JobStore, new_job_id, queued_job
 from genpic.jobs.delivery import Deliveries
@@ -161,6 +161,12 @@ class Jobs:
                 raise ValidationError(
                     f"requests[{i}]: {exc.message}", field=f"requests[{i}].{exc.field or 'body'}"
                 ) from None
+            except ContentFiltered as exc:
+                raise ContentFiltered(
+                    f"requests[{i}]: {exc.message}",
+                    screen=exc.screen,
+                    field=f"requests[{i}].prompt",
+                ) from None
             jobs.append(job)
             images += wanted
         batch = Batch(batch_id, tuple(job.job_id for job in jobs), self.store.clock())
@@ -188,6 +194,9 @@ class Jobs:
                 field="init_image",
             )
         request = self.pipeline.parse(fields, enhance_default=ENHANCE_DEFAULT)
+        # A prompt the blocklist refuses is refused now, never a job that fails later; the
+        # guardrail (a paid call) screens when the job runs.
+        self.pipeline.screens.check_blocklist(request.prompt, field="prompt")
         job = queued_job(fields, self.store.clock(), webhook_url=webhook_url, batch_id=batch_id)
         return job, len(variants.expand(request))
 

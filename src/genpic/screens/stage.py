@@ -52,6 +52,18 @@ class Screens:
         ContentFiltered
             The blocklist (screen ``blocklist``) or the guardrail (``guardrail``) refused it.
         """
+        self.check_blocklist(prompt, what)
+        if self.guardrail is not None:
+            self.guardrail.check_prompt(prompt)
+
+    def check_blocklist(self, prompt: str, what: str = "prompt", field: str | None = None) -> None:
+        """Refuse ``prompt`` if the blocklist matches it: free and local, so checkable anywhere.
+
+        Raises
+        ------
+        ContentFiltered
+            Screen ``blocklist``; ``field`` names the field in the error body.
+        """
         phrase = self.blocklist.match(prompt)
         if phrase is not None:
             # The term goes to the log, not to the caller: operators' lists stay private.
@@ -60,9 +72,8 @@ class Screens:
                 f"The {what} contains a term this deployment does not allow (its blocklist, "
                 f"{BLOCKLIST} or the built-in list). Rephrase the prompt.",
                 screen="blocklist",
+                field=field,
             )
-        if self.guardrail is not None:
-            self.guardrail.check_prompt(prompt)
 
     def check_image(self, data: bytes, content_type: str) -> None:
         """Refuse a generated image when ``GENPIC_GUARDRAIL_IMAGES=on`` and the guardrail does.
