@@ -1,8 +1,9 @@
-"""What we know about each model: capabilities, output sizes, seed ranges and prices.
+"""What we know about each model: capabilities, output sizes, seed ranges, prices, lifecycle.
 
 Validation, the engines and the cost estimate all read these declarations;
 nothing else compares model ids. Prices are Bedrock on-demand list prices in
-USD (us-west-2) and are estimates: the bill is the source of truth.
+USD (us-west-2) and are estimates: the bill is the source of truth. Lifecycles
+follow Bedrock's model lifecycle pages, cited per model.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from genpic.vocabulary import AspectRatio
@@ -74,6 +76,49 @@ TITAN_MAX_SEED = 2_147_483_646
 # Which request and response shape a model speaks on InvokeModel.
 Family = Literal["stability", "amazon-image"]
 
+LifecycleStatus = Literal["active", "legacy", "retired"]
+#: Bedrock's lifecycle tables: models launched before 2026-09-07 (all genpic uses) are in the
+#: "Model lifecycle (Legacy)" page; later ones carry their dates on their model cards.
+LIFECYCLE_PAGE = "https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle-legacy.html"
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """Where a model stands in Bedrock's model lifecycle.
+
+    Attributes
+    ----------
+    status
+        ``active``; ``legacy`` (still served until ``end_of_life``, with a warning);
+        ``retired`` (past its end of life: refused before any call).
+    end_of_life
+        The end-of-life date: required for ``legacy`` and ``retired``.
+    replacement
+        The catalog model to use instead: required for ``retired``.
+    source
+        The page the status and date come from.
+    """
+
+    status: LifecycleStatus = "active"
+    end_of_life: date | None = None
+    replacement: str | None = None
+    source: str = LIFECYCLE_PAGE
+
+    def __post_init__(self) -> None:
+        if self.status != "active" and self.end_of_life is None:
+            raise ValueError(f"a {self.status} model needs its end-of-life date")
+        if self.status == "retired" and self.replacement is None:
+            raise ValueError("a retired model needs its replacement")
+
+    def on(self, day: date) -> LifecycleStatus:
+        """Return the status on ``day``: a legacy model is retired from its end-of-life date."""
+        if self.status == "legacy" and self.end_of_life is not None and day >= self.end_of_life:
+            return "retired"
+        return self.status
+
+
+ACTIVE = Lifecycle()
+
 
 @dataclass(frozen=True)
 class InputLimits:
@@ -124,6 +169,8 @@ class ImageModel:
         Prompt adherence sent with every request (the model's default), if it takes one.
     init_image
         The model's own limits on an init image (none beyond genpic's when omitted).
+    lifecycle
+        Its Bedrock lifecycle (``active`` unless declared).
     """
 
     model_id: str
@@ -139,6 +186,12 @@ class ImageModel:
     opt_in: bool = False
     cfg_scale: float | None = None
     init_image: InputLimits = field(default_factory=InputLimits)
+    lifecycle: Lifecycle = ACTIVE
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        """What the model does: ``generate`` (and ``image_to_image``)."""
+        return ("generate", "image_to_image") if self.image_to_image else ("generate",)
 
     def nearest_size(self, width: int, height: int) -> tuple[int, int]:
         """Return the output size whose aspect ratio is closest to ``width`` x ``height``."""
@@ -148,11 +201,13 @@ class ImageModel:
 
 @dataclass(frozen=True)
 class TextModel:
-    """A text model's token prices."""
+    """A text model's token prices and lifecycle."""
 
     model_id: str
+    label: str
     usd_per_1k_input: float
     usd_per_1k_output: float
+    lifecycle: Lifecycle = ACTIVE
 
 
 IMAGE_MODELS: dict[str, ImageModel] = {
@@ -178,6 +233,8 @@ IMAGE_MODELS: dict[str, ImageModel] = {
             init_image=InputLimits(
                 min_side=320, max_side=4096, max_pixels=4_194_303, max_ratio=4.0
             ),
+            # Legacy from 2026-03-30, end of life 2026-09-30 (LIFECYCLE_PAGE).
+            lifecycle=Lifecycle("retired", date(2026, 9, 30), SD35_LARGE),
         ),
         ImageModel(
             TITAN_IMAGE_V2,
@@ -194,17 +251,27 @@ IMAGE_MODELS: dict[str, ImageModel] = {
             cfg_scale=8.0,
             # "Max input image size 5 MB"; image variation takes up to 4096x4096.
             init_image=InputLimits(max_side=4096, max_bytes=5 * 1024 * 1024),
+            # Its Bedrock model card gives the end of life (issue 15 reported 2026-09-30).
+            lifecycle=Lifecycle(
+                "retired",
+                date(2026, 6, 30),
+                SD35_LARGE,
+                "https://docs.aws.amazon.com/bedrock/latest/userguide/"
+                "model-card-amazon-titan-image-generator-g1-v2.html",
+            ),
         ),
     )
 }
-DEFAULT_ALLOWED_MODELS = tuple(m.model_id for m in IMAGE_MODELS.values() if not m.opt_in)
+DEFAULT_ALLOWED_MODELS = tuple(
+    m.model_id for m in IMAGE_MODELS.values() if not m.opt_in and m.lifecycle.status == "active"
+)
 
 TEXT_MODELS: dict[str, TextModel] = {
     model.model_id: model
     for model in (
-        TextModel(NOVA_PRO, 0.0008, 0.0032),
-        TextModel("amazon.nova-lite-v1:0", 0.00006, 0.00024),
-        TextModel("amazon.nova-micro-v1:0", 0.000035, 0.00014),
+        TextModel(NOVA_PRO, "Amazon Nova Pro", 0.0008, 0.0032),
+        TextModel("amazon.nova-lite-v1:0", "Amazon Nova Lite", 0.00006, 0.00024),
+        TextModel("amazon.nova-micro-v1:0", "Amazon Nova Micro", 0.000035, 0.00014),
     )
 }
 
@@ -255,3 +322,60 @@ def text_cost(model_id: str, input_tokens: int, output_tokens: int) -> float:
     if model is None:
         return 0.0
     return (input_tokens * model.usd_per_1k_input + output_tokens * model.usd_per_1k_output) / 1000
+
+
+def today() -> date:
+    """Return today's date in UTC, the day lifecycles are judged on."""
+    return datetime.now(UTC).date()
+
+
+def _described(model_id: str) -> ImageModel | TextModel | None:
+    base = base_model_id(model_id)
+    return IMAGE_MODELS.get(base) or TEXT_MODELS.get(base)
+
+
+def lifecycle_body(lifecycle: Lifecycle, day: date | None = None) -> dict[str, str]:
+    """Return ``lifecycle`` as JSON: status on ``day`` (today), end of life, replacement, source."""
+    body: dict[str, str] = {"status": lifecycle.on(day or today())}
+    if lifecycle.end_of_life is not None:
+        body["end_of_life"] = lifecycle.end_of_life.isoformat()
+    if lifecycle.replacement is not None:
+        body["replacement"] = lifecycle.replacement
+    body["source"] = lifecycle.source
+    return body
+
+
+def lifecycle_status(model_id: str, day: date | None = None) -> LifecycleStatus:
+    """Return the status of ``model_id`` on ``day`` (today); an uncatalogued id is ``active``."""
+    model = _described(model_id)
+    return model.lifecycle.on(day or today()) if model else "active"
+
+
+def retirement(model_id: str, day: date | None = None) -> str | None:
+    """Say that ``model_id`` is retired and what replaces it, or None while it may be used."""
+    model = _described(model_id)
+    if model is None or model.lifecycle.on(day or today()) != "retired":
+        return None
+    lifecycle = model.lifecycle
+    ended = lifecycle.end_of_life
+    text = f"{model.label} ({model_id}) reached its end of life on Bedrock on {ended}"
+    replacement = lifecycle.replacement and _described(lifecycle.replacement)
+    if not replacement:
+        return text + "; choose another model"
+    return f"{text}; use {replacement.label} ({replacement.model_id}) instead"
+
+
+def lifecycle_warnings(model_id: str, day: date | None = None) -> list[str]:
+    """Return what a success body should warn about ``model_id``: its coming end of life."""
+    model = _described(model_id)
+    if model is None or model.lifecycle.on(day or today()) != "legacy":
+        return []
+    lifecycle = model.lifecycle
+    text = (
+        f"{model.label} ({model_id}) is a legacy model on Bedrock and reaches its end of life "
+        f"on {lifecycle.end_of_life}"
+    )
+    replacement = lifecycle.replacement and _described(lifecycle.replacement)
+    if replacement:
+        text += f"; move to {replacement.label} ({replacement.model_id}) before then"
+    return [text + "."]

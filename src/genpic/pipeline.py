@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from genpic import backends
-from genpic.catalog import image_cost, text_cost
+from genpic.catalog import image_cost, lifecycle_warnings, text_cost
 from genpic.deadline import request_deadline
 from genpic.engines.base import ImageEngine, ImageJob
 from genpic.enhancers.base import Enhancement, PromptEnhancer, Translation
@@ -85,6 +85,14 @@ class GenerationResult:
         """The prompt the model was given."""
         return self.translation.prompt if self.translation else self.enhancement.prompt
 
+    def warnings(self) -> list[str]:
+        """Return the lifecycle warnings of the models this result used (a legacy one's end)."""
+        used = [self.request.model, self.enhancement.model]
+        if self.translation is not None:
+            used.append(self.translation.model)
+        models = dict.fromkeys(model for model in used if model)
+        return [text for model in models for text in lifecycle_warnings(model)]
+
     def to_body(self) -> dict[str, Any]:
         """Return the public success body (a superset of the original ``aws_gen_pic`` response)."""
         request = self.request
@@ -134,6 +142,9 @@ class GenerationResult:
             body["cache"] = self.cache
         if request.ab_arm is not None:
             body["ab_arm"] = request.ab_arm
+        warnings = self.warnings()
+        if warnings:
+            body["warnings"] = warnings
         body["request_id"] = self.request_id
         return body
 

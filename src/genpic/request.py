@@ -28,6 +28,7 @@ from genpic.catalog import (
     MAX_PROMPT,
     MAX_SEED,
     image_model,
+    retirement,
 )
 from genpic.errors import ValidationError
 from genpic.keys import key_problem
@@ -154,6 +155,10 @@ class GenerationRequest(BaseModel):
     @classmethod
     def _model_allowed(cls, value: str, info: pydantic.ValidationInfo) -> str:
         allowed: Iterable[str] = (info.context or {}).get("allowed_models", (DEFAULT_IMAGE_MODEL,))
+        # Before the allow-list: a retired model is refused even where it is still listed.
+        retired = retirement(value)
+        if retired:
+            raise ValueError(retired)
         if value not in allowed:
             raise ValueError(f"model {value!r} is not allowed here; use one of {sorted(allowed)}")
         return value

@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from genpic.catalog import DEFAULT_ALLOWED_MODELS, DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL
+from genpic.catalog import (
+    DEFAULT_ALLOWED_MODELS,
+    DEFAULT_IMAGE_MODEL,
+    DEFAULT_TEXT_MODEL,
+    retirement,
+)
 from genpic.errors import ConfigurationError
 from genpic.vocabulary import TRANSLATE_MODES, TranslateMode
 
@@ -135,7 +140,7 @@ class Settings:
         """Build settings from ``env`` (default ``os.environ``)."""
         env = os.environ if env is None else env
         on_lambda = bool(env.get(LAMBDA_FUNCTION_NAME))
-        image_model = env.get(IMAGE_MODEL) or DEFAULT_IMAGE_MODEL
+        image_model = _usable_model(env, IMAGE_MODEL, DEFAULT_IMAGE_MODEL)
         allowed = _split(env.get(ALLOWED_MODELS)) or DEFAULT_ALLOWED_MODELS
         if image_model not in allowed:
             allowed = (*allowed, image_model)
@@ -148,7 +153,7 @@ class Settings:
             output_bucket=env.get(OUTPUT_BUCKET) or None,
             input_bucket=env.get(INPUT_BUCKET) or None,
             image_model=image_model,
-            text_model=env.get(TEXT_MODEL) or DEFAULT_TEXT_MODEL,
+            text_model=_usable_model(env, TEXT_MODEL, DEFAULT_TEXT_MODEL),
             allowed_models=allowed,
             public_url=(env.get(PUBLIC_URL) or "").rstrip("/") or None,
             model_timeout_s=_number(env, MODEL_TIMEOUT, float, 20.0),
@@ -181,6 +186,15 @@ class Settings:
             or "DRAFT",
             guardrail_images=_switch(env, GUARDRAIL_IMAGES, default=False),
         )
+
+
+def _usable_model(env: Mapping[str, str], name: str, default: str) -> str:
+    # The model every request without a ``model`` gets: a retired one would fail them all.
+    model = env.get(name) or default
+    retired = retirement(model)
+    if retired:
+        raise ConfigurationError(f"{name}: {retired}.")
+    return model
 
 
 def _choice(env: Mapping[str, str], name: str, default: str) -> str:

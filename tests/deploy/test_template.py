@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 import pytest
 
 from genpic import settings as settings_module
+from genpic.catalog import DEFAULT_ALLOWED_MODELS, IMAGE_MODELS, SD35_LARGE, retirement
 from genpic.settings import Settings
 from tests.deploy.cfn import ROOT, Evaluator
 from tests.deploy.roles import FUNCTIONS, TEMPLATE, environment
@@ -283,3 +284,21 @@ def test_the_page_is_served_under_the_public_routes() -> None:
     # The page at / links its files relative to itself; each must land under /static/.
     linked = [urljoin("/", path) for path in re.findall(r'(?:href|src)="(?!data:)([^"]+)"', page)]
     assert linked and all(path.startswith("/static/") for path in linked), linked
+
+
+IMAGE_MODEL_PARAMETERS = ("ImageModel", "ImageModel2", "ImageModel3", "ImageModel4")
+
+
+@pytest.mark.parametrize("name", IMAGE_MODEL_PARAMETERS)
+def test_no_image_model_parameter_defaults_to_or_allows_a_retired_model(name: str) -> None:
+    parameter = TEMPLATE["Parameters"][name]
+    allowed = re.compile(parameter["AllowedPattern"])
+    retired = [m for m in IMAGE_MODELS if retirement(m)]
+    assert retired, "the catalog retires Nova Canvas and Titan Image Generator v2"
+    for model_id in retired:
+        for named in (model_id, f"us.{model_id}", f"eu.{model_id}"):
+            assert not allowed.fullmatch(named), named
+    assert allowed.fullmatch(parameter["Default"])
+    assert retirement(parameter["Default"]) is None
+    for usable in (*DEFAULT_ALLOWED_MODELS, f"us.{SD35_LARGE}", ""):
+        assert allowed.fullmatch(usable), usable

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from genpic.catalog import MAX_PROMPT, MAX_SEED, image_model
+from genpic.catalog import MAX_PROMPT, MAX_SEED, image_model, retirement
 from genpic.http import schemas as bodies
 from genpic.http.errors import OPENAI_PREFIX, REQUEST_ID_HEADER
 from genpic.http.middleware import OPEN_PATHS
@@ -143,7 +143,7 @@ def _with_model(node: Any) -> Iterator[dict[str, Any]]:
 
 def _allowed_models(schema: dict[str, Any], settings: Settings) -> None:
     """Name the allowed models, and hold a request to the limits of the one it asks for."""
-    allowed = list(settings.allowed_models)
+    allowed = [m for m in settings.allowed_models if retirement(m) is None]
     if schema.get(IMAGE_TO_IMAGE):
         allowed = [m for m in allowed if getattr(image_model(m), "image_to_image", True)]
     model = schema["properties"]["model"]

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from genpic import variants
+from genpic.catalog import base_model_id, describe_image_model, lifecycle_body, retirement
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
 from genpic.http.identity import client
@@ -152,13 +153,30 @@ async def edits(request: Request, app: App, rid: RequestId, who: Client) -> dict
 
 @router.get("/models", responses=error_responses(403, 502, body=OpenAIErrorBody))
 def models(app: App) -> dict[str, Any]:
-    """OpenAI ``models.list``: the image models this deployment allows."""
+    """OpenAI ``models.list``: the image models this deployment allows and can still call.
+
+    Each carries its ``operations`` and ``lifecycle`` (genpic's additions); a retired
+    model is left out even when allow-listed, as requests naming it are refused.
+    """
     return {
         "object": "list",
         "data": [
-            {"id": m, "object": "model", "created": 0, "owned_by": m.split(".", 1)[0]}
-            for m in app.settings.allowed_models
+            _model_entry(model_id)
+            for model_id in app.settings.allowed_models
+            if retirement(model_id) is None
         ],
+    }
+
+
+def _model_entry(model_id: str) -> dict[str, Any]:
+    model = describe_image_model(model_id)
+    return {
+        "id": model_id,
+        "object": "model",
+        "created": 0,
+        "owned_by": base_model_id(model_id).split(".", 1)[0],
+        "operations": list(model.operations),
+        "lifecycle": lifecycle_body(model.lifecycle),
     }
 
 
@@ -183,10 +201,15 @@ async def _images(
         made = await run_in_threadpool(variants.generate, app.pipeline, parsed, rid, who)
     except GenpicError as exc:
         raise _with_openai_param(exc) from exc
-    return {
+    body: dict[str, Any] = {
         "created": int(time.time()),
         "data": [_item(result, response_format, request) for result in made.results],
     }
+    # genpic's addition, as on its own routes: a legacy model's coming end of life.
+    warnings = list(dict.fromkeys(text for result in made.results for text in result.warnings()))
+    if warnings:
+        body["warnings"] = warnings
+    return body
 
 
 def to_request(params: Mapping[str, Any]) -> dict[str, Any]:
