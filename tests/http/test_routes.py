@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +176,18 @@ def test_openapi_documents_every_route_and_the_request_fields(client: TestClient
     fields = generate["requestBody"]["content"]["application/json"]["schema"]["properties"]
     assert {"prompt", "n", "styles", "init_image", "enhancement_style"} <= set(fields)
     assert {"400", "413", "429", "502"} <= set(generate["responses"])
-    assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_docs_pages_load_only_this_origin(client: TestClient, page: str) -> None:
+    answer = client.get(page)
+    assert answer.status_code == 200
+    linked = re.findall(r'(?:href|src)="([^"]+)"', answer.text)
+    assert linked and all(url.startswith("/static/docs/") for url in linked), linked
+    for url in linked:
+        assert client.get(url).status_code == 200, url
+    policy = answer.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "https:" not in policy
 
 
 def test_the_page_and_its_assets_are_served(client: TestClient) -> None:

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from genpic import __version__
 from genpic.crosssite import DEFAULT_BIND, site_rules
 from genpic.errors import RATE_LIMIT_HEADERS, GenpicError, NotFound
-from genpic.http import core, document, errors, images, jobs, openai_compat, records
+from genpic.http import apidocs, core, document, errors, images, jobs, openai_compat, records
 from genpic.http.context import Genpic
 from genpic.http.errors import REQUEST_ID_HEADER
 from genpic.http.middleware import CorsMiddleware, GateMiddleware, RequestIdMiddleware
@@ -62,13 +62,19 @@ def create_app(
     settings = settings or (pipeline.settings if pipeline else Settings.from_env())
     state = Genpic(settings, pipeline)
     app = FastAPI(
-        title="genpic", version=__version__, description=DESCRIPTION, lifespan=_lifespan(state)
+        title="genpic",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=_lifespan(state),
+        docs_url=None,  # apidocs serves /docs and /redoc from local assets, not a CDN
+        redoc_url=None,
     )
     app.state.genpic = state
     errors.install(app)
     document.install(app, settings)
     for module in (core, images, records, jobs, openai_compat):
         app.include_router(module.router)
+    apidocs.install(app)
     _page(app)
     # Starlette runs the last added outermost: request id, then CORS, then the gate.
     app.add_middleware(
