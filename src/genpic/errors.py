@@ -122,7 +122,7 @@ class IdempotencyConflict(GenpicError):
 
 
 class PayloadTooLarge(GenpicError):
-    """The request body is over the limit (Lambda's 6 MB payload)."""
+    """The request body is over the limit (Lambda's 6 MiB payload; 10 MiB for a local upload)."""
 
     code = "PayloadTooLarge"
     status = 413

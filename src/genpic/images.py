@@ -42,6 +42,13 @@ _SAVE_OPTIONS: dict[str, dict[str, Any]] = {
 # What Pillow raises on undecodable or damaged data, depending on the format plugin.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
 _FIELD = "init_image"
+_MIB = 1024 * 1024
+
+
+def mebibytes(size: int) -> str:
+    """``size`` bytes as people read a limit: "10 MiB", "6.2 MiB" (one decimal, when needed)."""
+    shown = f"{size / _MIB:.1f}".removesuffix(".0")
+    return f"{shown} MiB"
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,8 @@ def load_input(data: bytes) -> Image.Image:
     """
     if len(data) > MAX_INPUT_BYTES:
         raise InvalidImage(
-            f"init image is {len(data):,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes (10 MB). "
+            f"init image is {len(data):,} bytes ({mebibytes(len(data))}); the limit is "
+            f"{mebibytes(MAX_INPUT_BYTES)}. "
             "Downscale it or save it as JPEG or WebP and try again.",
             field=_FIELD,
         )

@@ -119,7 +119,7 @@ def test_rejects_oversized_bytes_before_decoding() -> None:
     message = _rejection(b"\x89PNG" + b"\x00" * MAX_INPUT_BYTES)
 
     assert f"{MAX_INPUT_BYTES + 4:,} bytes" in message
-    assert "10 MB" in message
+    assert "the limit is 10 MiB" in message
 
 
 @pytest.mark.parametrize("pillow_format", ["PNG", "JPEG"])

@@ -28,7 +28,8 @@ DESCRIPTION = """Serverless AI image generation: Stability models on Amazon Bedr
 preview engine), prompt enhancement, S3 or local storage. Errors are
 `{"error", "message", "request_id"}` (`ErrorBody`), and OpenAI's
 `{"error": {"message", "type", "param", "code"}}` under `/v1/` (`OpenAIErrorBody`); every
-response carries `X-Request-Id`; bodies over 6 MB are refused with 413 `PayloadTooLarge`.
+response carries `X-Request-Id`; bodies over 6 MiB (a local
+`POST /uploads`: over 10 MiB) are refused with 413 `PayloadTooLarge`.
 JSON fields take JSON types as written (`"seed": "5"` is refused); `null` stands for an absent
 field only where the schema lists it. A method a route does not take is a 405
 `MethodNotAllowed` whose `Allow` header lists the methods it does take."""

@@ -40,7 +40,7 @@ _REASONS = {
     400: "The request is malformed; `field` names what to fix",
     401: "Missing or wrong API key",
     403: "A Host or Origin this server does not answer",
-    413: "The body is over 6 MB",
+    413: "The body is over 6 MiB (a local upload: over 10 MiB)",
     415: "The body is not of a media type this route takes",
     500: "An internal error (`request_id` finds it in the logs)",
 }

@@ -1,4 +1,4 @@
-"""ASGI middleware: a request id on every response, CORS, the gate (Host, Origin, API key, 6 MB).
+"""ASGI middleware: a request id on every response, CORS, the gate (Host, Origin, API key, body size).
 
 Written as plain ASGI so the limit applies to the bytes actually streamed, not
 only to what ``Content-Length`` claims, and so a refusal happens before any route
@@ -18,12 +18,18 @@ from genpic.crosssite import SiteRules
 from genpic.errors import Forbidden, GenpicError, PayloadTooLarge, Unauthorized, as_public_error
 from genpic.http.errors import REQUEST_ID_HEADER, error_response
 from genpic.http.identity import KEY_NAME_STATE
+from genpic.images import MAX_INPUT_BYTES, mebibytes
 from genpic.http.incoming import whole_number
 from genpic.limits.identity import ApiKeys
 from genpic.logs import logger
 
 # Lambda's synchronous invocation payload limit; the same everywhere so behaviour matches.
 MAX_BODY_BYTES = 6 * 1024 * 1024
+# A local upload is one init image in a multipart form, so it takes what an init image
+# takes plus room for the form's boundaries and part headers. (On AWS, uploads go
+# straight to S3 by presigned POST; this route then takes a small JSON body.)
+UPLOAD_PATH = "/uploads"
+MAX_UPLOAD_BODY_BYTES = MAX_INPUT_BYTES + 64 * 1024
 # The web page and its assets hold no data and cost nothing; a browser cannot send a
 # header when it navigates, so they stay open (the page sends the key on API calls).
 OPEN_PATHS = ("/health", "/")
@@ -95,7 +101,10 @@ class CorsMiddleware(CORSMiddleware):
 
 
 class GateMiddleware:
-    """Refuse a foreign Host or Origin, a request without the API key, or a body over 6 MB."""
+    """Refuse a foreign Host or Origin, a request without the API key, or a body too large.
+
+    Bodies are held to ``max_body`` (6 MiB), local uploads to ``MAX_UPLOAD_BODY_BYTES``.
+    """
 
     def __init__(
         self,
@@ -145,9 +154,11 @@ class GateMiddleware:
         scope["state"][KEY_NAME_STATE] = name
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
+        upload = scope["path"] == UPLOAD_PATH
+        limit = MAX_UPLOAD_BODY_BYTES if upload else self._max_body
         declared = whole_number(Headers(scope=scope).get("content-length"))
-        if declared is not None and declared > self._max_body:
-            raise self._too_large()
+        if declared is not None and declared > limit:
+            raise self._too_large(upload)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -156,17 +167,23 @@ class GateMiddleware:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self._max_body:
-                raise self._too_large()
+            if size > limit:
+                raise self._too_large(upload)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
 
-    def _too_large(self) -> PayloadTooLarge:
+    def _too_large(self, upload: bool) -> PayloadTooLarge:
+        if upload:
+            return PayloadTooLarge(
+                f"The upload is over {mebibytes(MAX_INPUT_BYTES)}, the init image limit. "
+                "Downscale the image or save it as JPEG or WebP, then upload it again."
+            )
         return PayloadTooLarge(
-            f"The request body is over {self._max_body // (1024 * 1024)} MB. Send a smaller "
-            "init image, or upload it first (POST /uploads) and pass init_image_s3."
+            f"The request body is over {mebibytes(self._max_body)}. Send a smaller init image, "
+            f"or upload it first (POST {UPLOAD_PATH}, up to {mebibytes(MAX_INPUT_BYTES)}) and "
+            "pass the init_image_s3 it returns."
         )
 
 
