@@ -100,8 +100,8 @@ def load_input(data: bytes) -> Image.Image:
     """
     if len(data) > MAX_INPUT_BYTES:
         raise InvalidImage(
-            f"init image is {len(data):,} bytes ({mebibytes(len(data))}); the limit is "
-            f"{mebibytes(MAX_INPUT_BYTES)}. "
+            f"init image is {len(data):,} bytes; the limit is {mebibytes(MAX_INPUT_BYTES)} "
+            f"({MAX_INPUT_BYTES:,} bytes). "
             "Downscale it or save it as JPEG or WebP and try again.",
             field=_FIELD,
         )

@@ -289,7 +289,8 @@ class Pipeline:
             translation = self._translate(request, enhancement)
         prompt = translation.prompt if translation else enhancement.prompt
         with timings.stage("screen"):
-            self._screen_rewrite(request, prompt, "translated" if translation else "enhanced")
+            applied = translation is not None and translation.status == "applied"
+            self._screen_rewrite(request, prompt, "translated" if applied else "enhanced")
         job = ImageJob(
             prompt=prompt,
             model=request.model,
@@ -386,19 +387,27 @@ class Pipeline:
     def _translate(
         self, request: GenerationRequest, enhancement: Enhancement
     ) -> Translation | None:
-        """Put a non-English prompt into English unless enhancing (the enhancer writes English)."""
+        """Put a non-English prompt into English, unless an enhancer that writes English did.
+
+        The prompt considered is the one enhancement left (the request's when it is off):
+        the template enhancer's appended details are English, the prompt is as written.
+        """
         mode = {True: "on", False: "off", None: self.settings.translate}[request.translate]
-        if enhancement.status != "off" or mode == "off":
+        enhanced = enhancement.status != "off"
+        if mode == "off" or (
+            enhanced and self.enhancer is not None and self.enhancer.writes_english
+        ):
             return None
+        prompt = enhancement.prompt
         detected = detect_language(request.prompt, cautious=mode == "auto")
         if detected.english:
-            return Translation(request.prompt, "skipped", detected.language)
+            return Translation(prompt, "skipped", detected.language)
         if self.enhancer is None:
             reason = "no text model here (GENPIC_ENHANCER=off)"
-            return Translation(request.prompt, "unavailable", detected.language, reason=reason)
+            return Translation(prompt, "unavailable", detected.language, reason=reason)
         if self.memory is not None:
-            return self.memory.prompts.translate(self.enhancer, request.prompt, detected.language)
-        return self.enhancer.translate(request.prompt, detected.language)
+            return self.memory.prompts.translate(self.enhancer, prompt, detected.language)
+        return self.enhancer.translate(prompt, detected.language)
 
     def _metadata(self, request: GenerationRequest, seed: int, request_id: str) -> dict[str, str]:
         return {

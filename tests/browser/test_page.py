@@ -87,6 +87,14 @@ def test_generate_shows_image_facts_and_both_prompts(page: Any, server: Server) 
     assert prompts.nth(0).locator("p").inner_text() == VIETNAMESE
     assert prompts.nth(1).locator("p").inner_text() == body["enhanced_prompt"]
     assert "cinematic" in prompts.nth(1).locator("h4").inner_text().lower()
+    # The template enhancer cannot put Vietnamese into English: the page says so, with the
+    # server's reason as sent.
+    translation = body["translation"]
+    assert translation["status"] == "unavailable" and translation["source_language"] == "vi"
+    assert card.locator(".badge.fallback", has_text="not translated (vi)").is_visible()
+    untranslated = card.locator(".prompt-box.untranslated")
+    assert untranslated.locator("h4").text_content() == "Not put into English"
+    assert untranslated.locator("p").inner_text() == translation["reason"]
     new = [p for p in server.outputs() if p not in before]
     assert [p.name for p in new] == [body["filename"]] and new[0].suffix == ".png"
     screenshot(page, "generate-result")

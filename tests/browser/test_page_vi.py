@@ -143,6 +143,11 @@ def test_results_and_gallery_use_vietnamese_numbers_and_dates(vi_page: Any) -> N
     assert re.search(r"tạo \d+ ms", card.locator(".details").inner_text())
     assert card.locator(".card-title").text_content() == "ảnh của bạn"
     assert card.locator(".card-actions .download").inner_text() == "Tải xuống"
+    assert body["translation"]["status"] == "unavailable"
+    assert card.locator(".badge.fallback", has_text="chưa dịch (vi)").is_visible()
+    untranslated = card.locator(".prompt-box.untranslated")
+    assert untranslated.locator("h4").text_content() == "Chưa dịch sang tiếng Anh"
+    assert untranslated.locator("p").inner_text() == body["translation"]["reason"]
     meta = page.locator("#gallery li .meta").first.inner_text()
     # dateStyle medium in Vietnamese: "2 thg 12, 2026".
     assert re.search(r"\d{1,2} thg \d{1,2}, \d{4}", meta), meta

@@ -16,6 +16,10 @@ from tests.support.bedrock_double import BedrockDouble, Fault
 VIETNAMESE = "một con mèo đen ngủ trên mái nhà"
 ENGLISH = "a black cat sleeping on a roof"  # the double's canned translation of VIETNAMESE
 NOVA_PRO = "amazon.nova-pro-v1:0"
+TEMPLATE_CANNOT_TRANSLATE = (
+    "the template enhancer has no text model to put the prompt into English, so the image "
+    "model gets it as written; GENPIC_ENHANCER=bedrock translates it"
+)
 
 
 def converse_calls(bedrock: BedrockDouble) -> list[Any]:
@@ -164,10 +168,42 @@ def test_the_template_enhancer_cannot_translate(
     assert body["translation"] == {
         "status": "unavailable",
         "source_language": "vi",
-        "reason": "the template enhancer cannot translate",
+        "reason": TEMPLATE_CANNOT_TRANSLATE,
     }
     assert image_prompt(bedrock) == VIETNAMESE
     assert converse_calls(bedrock) == []
+
+
+@pytest.mark.parametrize("prompt", [VIETNAMESE, "con meo"])
+def test_the_template_enhancer_says_a_non_english_prompt_stays_as_written(
+    aws: Any, bedrock: BedrockDouble, monkeypatch: pytest.MonkeyPatch, prompt: str
+) -> None:
+    monkeypatch.setenv("GENPIC_ENHANCER", "template")
+    status, _, body = invoke("enhance", {"prompt": prompt, "enhancement_style": "cinematic"})
+
+    assert status == 200, body
+    assert body["enhancement"]["status"] == "applied"
+    assert body["enhanced_prompt"].startswith(prompt + ", ")
+    # The model gets the enhanced prompt, the user's words untranslated; nothing pretends not.
+    assert image_prompt(bedrock) == body["enhanced_prompt"] == body["parameters"]["prompt"]
+    assert converse_calls(bedrock) == []
+    assert body["translation"] == {
+        "status": "unavailable",
+        "source_language": "vi" if prompt == VIETNAMESE else "unknown",
+        "reason": TEMPLATE_CANNOT_TRANSLATE,
+    }
+    assert "translated_prompt" not in body
+
+
+def test_the_template_enhancer_on_english_says_translation_was_skipped(
+    aws: Any, bedrock: BedrockDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GENPIC_ENHANCER", "template")
+    status, _, body = invoke("enhance", {"prompt": "a cat on a roof"})
+
+    assert status == 200, body
+    assert body["translation"] == {"status": "skipped", "source_language": "en"}
+    assert image_prompt(bedrock) == body["enhanced_prompt"]
 
 
 def test_no_enhancer_means_no_translation(

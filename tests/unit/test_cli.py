@@ -124,6 +124,12 @@ def test_the_library_is_usable_without_the_cli(data_dir: Path) -> None:
     assert Image.open(io.BytesIO(result.data)).format == "WEBP"
 
 
+TEMPLATE_CANNOT_TRANSLATE = (
+    "the template enhancer has no text model to put the prompt into English, so the image "
+    "model gets it as written; GENPIC_ENHANCER=bedrock translates it"
+)
+
+
 def test_generate_says_what_became_of_a_vietnamese_prompt(data_dir: Path) -> None:
     result = runner.invoke(app, ["generate", "một con mèo đen", "--json"])
     assert result.exit_code == 0, result.output
@@ -131,11 +137,20 @@ def test_generate_says_what_became_of_a_vietnamese_prompt(data_dir: Path) -> Non
     assert body["translation"] == {
         "status": "unavailable",
         "source_language": "vi",
-        "reason": "the template enhancer cannot translate",
+        "reason": TEMPLATE_CANNOT_TRANSLATE,
     }
 
     result = runner.invoke(app, ["generate", "một con mèo đen", "--no-translate", "--json"])
     assert "translation" not in json.loads(result.output)
+
+
+def test_the_summary_says_the_template_enhancer_left_the_prompt_untranslated(
+    data_dir: Path,
+) -> None:
+    result = runner.invoke(app, ["generate", "con meo", "--enhance"])
+    assert result.exit_code == 0, result.output
+    lines = " ".join(result.output.split())
+    assert "translation unavailable (from unknown): " + TEMPLATE_CANNOT_TRANSLATE in lines
 
 
 def test_every_option_the_readme_mentions_is_in_the_help() -> None:

@@ -83,6 +83,9 @@ class PromptEnhancer(ABC):
 
     name: ClassVar[str]
     model: str | None = None
+    #: Whether a rewrite is English whatever the prompt's language (a text model's is, as
+    #: its system prompt asks); when not, an enhanced non-English prompt is still translated.
+    writes_english: ClassVar[bool] = True
 
     @abstractmethod
     def rewrite(self, prompt: str, style: str) -> Rewrite:
@@ -93,7 +96,10 @@ class PromptEnhancer(ABC):
 
         Raises ``TranslationUnavailable`` unless a backend overrides it.
         """
-        raise TranslationUnavailable(f"the {self.name} enhancer cannot translate")
+        raise TranslationUnavailable(
+            f"the {self.name} enhancer has no text model to put the prompt into English, so "
+            "the image model gets it as written; GENPIC_ENHANCER=bedrock translates it"
+        )
 
     def enhance(self, prompt: str, style: str) -> Enhancement:
         """Rewrite ``prompt``, falling back to it unchanged on any failure but a refusal.

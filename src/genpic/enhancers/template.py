@@ -1,4 +1,8 @@
-"""The offline ``template`` enhancer: appends a style's preset details, no LLM involved."""
+"""The offline ``template`` enhancer: appends a style's preset details, no LLM involved.
+
+The details are English; the prompt itself is kept as written, so a prompt in another
+language is not put into English (the success body's ``translation`` says so).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ class TemplateEnhancer(PromptEnhancer):
     """
 
     name = "template"
+    writes_english = False
 
     def rewrite(self, prompt: str, style: str) -> Rewrite:
         """Return ``prompt`` followed by the style's details it does not already contain.

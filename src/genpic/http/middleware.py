@@ -1,4 +1,4 @@
-"""ASGI middleware: a request id on every response, CORS, the gate (Host, Origin, API key, body size).
+"""ASGI middleware: a request id on every response, CORS, the gate (Host, Origin, key, body size).
 
 Written as plain ASGI so the limit applies to the bytes actually streamed, not
 only to what ``Content-Length`` claims, and so a refusal happens before any route
@@ -18,8 +18,8 @@ from genpic.crosssite import SiteRules
 from genpic.errors import Forbidden, GenpicError, PayloadTooLarge, Unauthorized, as_public_error
 from genpic.http.errors import REQUEST_ID_HEADER, error_response
 from genpic.http.identity import KEY_NAME_STATE
-from genpic.images import MAX_INPUT_BYTES, mebibytes
 from genpic.http.incoming import whole_number
+from genpic.images import MAX_INPUT_BYTES, mebibytes
 from genpic.limits.identity import ApiKeys
 from genpic.logs import logger
 

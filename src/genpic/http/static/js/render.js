@@ -57,6 +57,10 @@ function fillPrompts(holder, body, withOriginal) {
     if (body.translated_prompt) promptBox(holder, t("prompt.translated"), body.translated_prompt);
   }
   if (enhanced) promptBox(holder, t("prompt.enhanced", { style: enhancement.style }), body.enhanced_prompt, "enhanced");
+  // The server's reason, as sent: the prompt went to the model in its own language.
+  if (body.translation?.status === "unavailable" && body.translation.reason) {
+    promptBox(holder, t("prompt.untranslated"), body.translation.reason, "untranslated");
+  }
 }
 
 /**
@@ -77,6 +81,10 @@ export function resultCard(body, title, onSeed, withOriginal = true) {
   }
   if (body.translation && body.translation.status === "applied") {
     badge(badges, t("card.badge.translated", { language: body.translation.source_language }), "applied");
+  }
+  if (body.translation && body.translation.status === "unavailable") {
+    const language = body.translation.source_language;
+    badge(badges, t("card.badge.untranslated", { language }), "fallback", body.translation.reason);
   }
   if (body.parameters?.mode === "image-to-image") badge(badges, t("card.badge.img2img"));
 
