@@ -18,6 +18,7 @@ from genpic.catalog import DEFAULT_ALLOWED_MODELS, IMAGE_MODELS, SD35_LARGE, ret
 from genpic.settings import Settings
 from tests.deploy.cfn import ROOT, Evaluator
 from tests.deploy.roles import FUNCTIONS, TEMPLATE, environment
+from tests.support.documentation import documentation
 
 # Variables genpic reads that the template leaves unset on purpose, and why.
 UNSET_ON_PURPOSE = {
@@ -252,7 +253,7 @@ def test_snapstart_is_on_the_synchronous_functions_only_as_documented() -> None:
     off = Evaluator(TEMPLATE, {"EnableSnapStart": "false"})
     assert off.resolve(TEMPLATE["Globals"]["Function"]["SnapStart"])["ApplyOn"] == "None"
     assert "synchronous functions" in TEMPLATE["Parameters"]["EnableSnapStart"]["Description"]
-    readme = (ROOT / "README.md").read_text()
+    readme = documentation()
     [cost] = [line for line in readme.splitlines() if line.startswith("| Lambda SnapStart")]
     assert "for three" in cost  # generate, enhance and the HTTP app; not the worker
 

@@ -18,6 +18,7 @@ from genpic.jobs import webhooks
 from genpic.pipeline import Pipeline
 from genpic.settings import Settings
 from tests.support.asgi import LocalClient
+from tests.support.documentation import documentation
 from tests.support.jobs import wait_for
 from tests.support.webhook_receivers import SECRET
 
@@ -142,7 +143,7 @@ def test_a_webhook_links_a_local_image_and_never_names_its_file(
 
 def readme_verify() -> Any:
     """The receiver's check exactly as the README documents it."""
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    readme = documentation()
     [snippet] = re.findall(r"<!-- webhook-verify -->\n```python\n(.*?)```", readme, re.S)
     namespace: dict[str, Any] = {}
     exec(snippet, namespace)

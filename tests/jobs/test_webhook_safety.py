@@ -9,7 +9,6 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from genpic.http.app import create_app
 from genpic.jobs import webhooks
 from tests.support.asgi import LocalClient
+from tests.support.documentation import documentation
 from tests.support.jobs import wait_for
 from tests.support.webhook_receivers import SECRET, Receiver, Silent, Trickle
 
@@ -177,7 +177,7 @@ def test_a_failing_receiver_gets_exactly_max_attempts(
 
 
 def test_the_readme_states_the_attempts_and_the_budget_the_code_keeps() -> None:
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    readme = documentation()
     assert f"makes at most {webhooks.MAX_ATTEMPTS} attempts in all" in " ".join(readme.split())
     assert f"at most {webhooks.BUDGET_S:g} s in total" in " ".join(readme.split())
     assert f"timeouts ({webhooks.TIMEOUT_S:g} s)" in readme

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from genpic.cli import app
 from tests.conftest import image_bytes
+from tests.support.documentation import documentation
 
 runner = CliRunner()
 
@@ -154,8 +155,9 @@ def test_the_summary_says_the_template_enhancer_left_the_prompt_untranslated(
 
 
 def test_every_option_the_readme_mentions_is_in_the_help() -> None:
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
-    section = readme.split("### Command line")[1].split("\n### ")[0]
+    # The command line stop of the README's tour, and the reference up to the library.
+    tour = documentation("README.md").split("**1. The command line.**")[1].split("**2. ")[0]
+    section = tour + documentation("docs/cli.md").split("Library\n")[0]
     mentioned = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", section))
     helps = (
         runner.invoke(app, ["--help"]).output + runner.invoke(app, ["generate", "--help"]).output

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.support.cli import run
-
-README = Path(__file__).parents[2] / "README.md"
+from tests.support.documentation import documentation
 
 
 def test_verbose_json_keeps_stdout_pure_json(tmp_path: Path) -> None:
@@ -31,7 +30,7 @@ def test_quiet_unless_asked(tmp_path: Path) -> None:
 
 
 def test_the_readme_library_snippet_prints_only_what_it_prints(tmp_path: Path) -> None:
-    [snippet] = re.findall(r"### Library\n\n```python\n(.*?)```", README.read_text(), re.S)
+    [snippet] = re.findall(r"#+ Library\n\n```python\n(.*?)```", documentation(), re.S)
     result = subprocess.run(
         [sys.executable, "-c", snippet], capture_output=True, text=True, cwd=tmp_path, check=True
     )
