@@ -20,6 +20,7 @@ import botocore.session
 from botocore.model import StringShape, StructureShape
 from PIL import Image
 
+from tests.support.bedrock_control import ControlPlane
 from tests.support.served import Served
 
 # Error codes and statuses, straight from botocore's bedrock-runtime service model:
@@ -348,9 +349,13 @@ class BedrockDouble(Served):
     """A fake Bedrock Runtime endpoint (InvokeModel, Converse for Nova, ApplyGuardrail).
 
     ``guardrails`` (a ``GuardrailRules``) says which guardrails exist and what they block.
+    ``control`` answers the few control-plane (``bedrock``) calls ``genpic doctor`` makes
+    on the same port: point ``AWS_ENDPOINT_URL_BEDROCK`` at ``url`` too.
     """
 
     def __init__(self) -> None:
+        self.control = ControlPlane()
+        self.control.reset()
         self.requests: list[RecordedCall] = []
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
@@ -392,6 +397,7 @@ class BedrockDouble(Served):
 
     def reset(self) -> None:
         """Forget recorded requests, queued faults, scripted replies and filters."""
+        self.control.reset()
         with self._lock:
             self.requests.clear()
             self._faults.clear()
@@ -446,6 +452,11 @@ class BedrockDouble(Served):
 
     def _handle(self, handler: BaseHTTPRequestHandler, raw: bytes) -> None:
         """Record, apply faults, then answer one request."""
+        control = self.control.answer(handler.command, handler.path)
+        if control is not None:
+            status, payload, error_type = control
+            _send(handler, status, payload, error_type and error_type + _ERROR_TYPE_SUFFIX)
+            return
         path = urlsplit(handler.path).path if handler.command == "POST" else ""
         match, guardrail = _ROUTE.match(path), _GUARDRAIL_ROUTE.match(path)
         if match is None and guardrail is None:

@@ -23,6 +23,7 @@ from genpic.settings import Settings
 USER_AGENT = "genpic/0.1"
 _CONNECT_TIMEOUT_S = 1.0
 _STORAGE_ATTEMPTS = 3
+_CONTROL_READ_TIMEOUT_S = 10.0
 _session_lock = threading.Lock()
 
 # Every AWS service genpic calls. The Lambda bundle keeps botocore's data for these alone
@@ -63,6 +64,25 @@ def sqs(settings: Settings) -> Any:
 def secretsmanager(settings: Settings) -> Any:
     """Return a Secrets Manager client for the webhook signing key (timed as storage)."""
     return _client("secretsmanager", "store", settings, _STORAGE_ATTEMPTS, "SECRETS_MANAGER")
+
+
+def bedrock_control(region: str) -> Any:
+    """Return a Bedrock control-plane (``bedrock``) client, for the deployer's commands.
+
+    Only the command line calls it (``genpic models --live``), never a function, so it is
+    no ``Service`` of the Lambda bundle. botocore honours ``AWS_ENDPOINT_URL_BEDROCK``.
+    """
+    from botocore.config import Config
+
+    config = Config(
+        region_name=region,
+        connect_timeout=_CONNECT_TIMEOUT_S,
+        read_timeout=_CONTROL_READ_TIMEOUT_S,
+        retries={"mode": "standard", "total_max_attempts": _STORAGE_ATTEMPTS},
+        user_agent_extra=USER_AGENT,
+    )
+    with _session_lock:
+        return _session().create_client("bedrock", config=config)
 
 
 def warm(settings: Settings) -> None:

@@ -93,6 +93,21 @@ def bedrock_error(exc: Exception, model: str, region: str) -> GenpicError:
     return ModelUnavailable(f"Bedrock answered {code} for {model}: {detail}")
 
 
+def control_plane_error(exc: Exception, operation: str, region: str) -> GenpicError:
+    """Translate a failed Bedrock control-plane call (``bedrock``, the deployer's) into ours."""
+    code = error_code(exc)
+    if code is None:
+        return _transport_error(exc, ModelUnavailable, f"Bedrock ({operation})")
+    if code == "AccessDeniedException":
+        return Forbidden(
+            f"Bedrock refused {operation} in {region}: allow bedrock:{operation} to the "
+            "credentials you run genpic with."
+        )
+    return ModelUnavailable(
+        f"Bedrock answered {code} to {operation} in {region}: {_safe_message(exc)}"
+    )
+
+
 def guardrail_error(exc: Exception, guardrail: str, version: str) -> GenpicError:
     """Translate an ApplyGuardrail failure on ``guardrail`` (``version``) into a public error.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from genpic.cli.batch import batch, jobs
 from genpic.cli.generate import generate
 from genpic.cli.main import app
+from genpic.cli.models import models
 from genpic.cli.stats import stats
 from genpic.http.serve import serve
 
@@ -17,5 +18,6 @@ app.command()(serve)
 app.command()(stats)
 app.command()(batch)
 app.command()(jobs)
+app.command()(models)
 
 __all__ = ["app"]
