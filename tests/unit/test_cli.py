@@ -159,8 +159,9 @@ def test_every_option_the_readme_mentions_is_in_the_help() -> None:
     tour = documentation("README.md").split("**1. The command line.**")[1].split("**2. ")[0]
     section = tour + documentation("docs/cli.md").split("Library\n")[0]
     mentioned = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", section))
-    helps = (
-        runner.invoke(app, ["--help"]).output + runner.invoke(app, ["generate", "--help"]).output
+    helps = "".join(
+        runner.invoke(app, [*command, "--help"]).output
+        for command in ([], ["generate"], ["models"])
     )
     assert mentioned - {"-"} <= set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", helps))
     assert {"--style", "--no-enhance", "--json", "-o", "-v", "--version"} <= mentioned

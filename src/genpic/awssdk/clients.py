@@ -30,6 +30,8 @@ _session_lock = threading.Lock()
 # (scripts/slim_bundle.py), so a client for any other service fails to build there.
 Service = Literal["s3", "bedrock-runtime", "dynamodb", "sqs", "secretsmanager"]
 SERVICES: tuple[Service, ...] = get_args(Service)
+# Services only the deployer's commands call (never a function), so no bundle needs them.
+DEPLOYER_SERVICES = ("bedrock",)
 
 
 def bedrock_runtime(settings: Settings, stage: Literal["text", "model", "store"]) -> Any:
@@ -69,8 +71,8 @@ def secretsmanager(settings: Settings) -> Any:
 def bedrock_control(region: str) -> Any:
     """Return a Bedrock control-plane (``bedrock``) client, for the deployer's commands.
 
-    Only the command line calls it (``genpic models --live``), never a function, so it is
-    no ``Service`` of the Lambda bundle. botocore honours ``AWS_ENDPOINT_URL_BEDROCK``.
+    Only the command line calls it (``genpic models --live``), never a function: one of the
+    ``DEPLOYER_SERVICES``. botocore honours ``AWS_ENDPOINT_URL_BEDROCK``.
     """
     from botocore.config import Config
 
