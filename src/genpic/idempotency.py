@@ -26,6 +26,7 @@ from genpic.errors import IdempotencyConflict, ValidationError, as_public_error
 from genpic.logs import logger
 from genpic.records.base import IdempotencyState, should_remember
 from genpic.request import idempotency_key_error
+from genpic.telemetry import record_error
 
 if TYPE_CHECKING:
     from genpic.pipeline import Pipeline
@@ -54,9 +55,13 @@ class Answer:
     replayed: bool = False
 
     @classmethod
-    def failure(cls, exc: Exception, request_id: str) -> Answer:
-        """Answer ``exc`` as its public error (logged; unexpected faults with their traceback)."""
+    def failure(cls, exc: Exception, request_id: str, *, entry: str) -> Answer:
+        """Answer ``exc`` as its public error, logged and counted under ``entry``.
+
+        Unexpected faults are logged with their traceback.
+        """
         error = as_public_error(exc)
+        record_error(entry, error)
         if error.status >= 500:
             logger.exception("request failed", extra={"error": error.code})
         else:

@@ -26,10 +26,10 @@ from genpic.inputs import InitImageLoader
 from genpic.language import detect_language
 from genpic.logs import logger
 from genpic.request import GenerationRequest, parse_request
-from genpic.screens import refusals
 from genpic.screens.stage import Screens
 from genpic.settings import Settings
 from genpic.storage.base import ImageStore, StoredImage
+from genpic.telemetry import record_withheld_image
 
 if TYPE_CHECKING:
     from genpic.cache.memory import Memory
@@ -228,11 +228,7 @@ class Pipeline:
         call, and not at all when the cache answers.
         """
         timings = Timings()
-        with (
-            refusals.counted(),
-            timings.stage("total"),
-            request_deadline(self.settings.request_timeout_s),
-        ):
+        with timings.stage("total"), request_deadline(self.settings.request_timeout_s):
             with timings.stage("screen"):
                 self.screens.check_prompt(request.prompt)
             init_image = self.inputs.load(request)
@@ -348,10 +344,9 @@ class Pipeline:
 
         The prompt and its rewrite pass the same screens as a generation's.
         """
-        with refusals.counted():
-            self.screens.check_prompt(request.prompt)
-            enhancement = self._enhance(request)
-            self._screen_rewrite(request, enhancement.prompt, "enhanced")
+        self.screens.check_prompt(request.prompt)
+        enhancement = self._enhance(request)
+        self._screen_rewrite(request, enhancement.prompt, "enhanced")
         return enhancement
 
     def _screen_rewrite(self, request: GenerationRequest, prompt: str, how: str) -> None:
@@ -364,7 +359,7 @@ class Pipeline:
             self.screens.check_image(data, image.content_type)
         except ContentFiltered:
             # Made and billed, but never stored or linked: counted so the spend is visible.
-            refusals.count_withheld_image()
+            record_withheld_image()
             logger.warning("generated image withheld by the guardrail")
             raise
 

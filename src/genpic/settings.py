@@ -61,6 +61,7 @@ GUARDRAIL_IMAGES = "GENPIC_GUARDRAIL_IMAGES"
 API_KEYS = "GENPIC_API_KEYS"
 RATE_LIMIT = "GENPIC_RATE_LIMIT"
 DAILY_QUOTA = "GENPIC_DAILY_QUOTA"
+METRICS = "GENPIC_METRICS"
 
 DEFAULT_REGION = "us-west-2"
 # ApplyGuardrail's own patterns for guardrailIdentifier and guardrailVersion

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from genpic.catalog import MAX_SEED, image_model
 from genpic.errors import GenpicError, as_public_error
 from genpic.logs import logger
+from genpic.telemetry import record_outcomes
 
 if TYPE_CHECKING:
     from genpic.limits.limiter import Allowance
@@ -63,18 +64,24 @@ class Variants:
 
 
 def generate(
-    pipeline: Pipeline, request: GenerationRequest, request_id: str, client: str | None = None
+    pipeline: Pipeline,
+    request: GenerationRequest,
+    request_id: str,
+    client: str | None = None,
+    *,
+    entry: str,
 ) -> Variants:
     """Make every image ``request`` asks for (in its A/B arm); raise the first error if all fail.
 
     With a ``client`` (``genpic.limits.identity``), its images are charged to that
-    client's limits, all at once, before the first paid call.
+    client's limits, all at once, before the first paid call. ``entry`` names the path
+    the request came in by, for its metrics (``genpic.telemetry``).
     """
     if pipeline.experiment is not None:
         request = pipeline.experiment.assign(request)
     singles = expand(request)
     allowance = pipeline.limiter.allowance(client, len(singles))
-    outcomes = run_all(pipeline, singles, request_id, allowance)
+    outcomes = run_all(pipeline, singles, request_id, allowance, entry=entry)
     raise_if_all_failed(outcomes)
     succeeded = [i for i, o in enumerate(outcomes) if not isinstance(o, GenpicError)]
     wanted = _wanted_index(request)
@@ -101,20 +108,30 @@ def run_all(
     requests: Sequence[GenerationRequest],
     request_id: str,
     allowance: Allowance | None = None,
+    *,
+    entry: str,
 ) -> list[GenerationResult | GenpicError]:
     """Run single-image ``requests`` in parallel; each outcome is a result or a public error.
 
     A lone request is run in the caller's thread and its error raised as it is.
-    ``allowance`` is what the client may spend on them all (None: not limited).
+    ``allowance`` is what the client may spend on them all (None: not limited). The
+    images made and the variants that failed are counted under ``entry``.
     """
     if len(requests) == 1:
         # One image: its error is the request's, raised with its own traceback.
-        return [pipeline.run(requests[0], request_id, allowance)]
-    # Imported here: a single-image cold start should not pay for the thread pool.
-    from concurrent.futures import ThreadPoolExecutor
+        outcomes: list[GenerationResult | GenpicError] = [
+            pipeline.run(requests[0], request_id, allowance)
+        ]
+    else:
+        # Imported here: a single-image cold start should not pay for the thread pool.
+        from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=len(requests), thread_name_prefix="variant") as pool:
-        return list(pool.map(lambda r: _run_one(pipeline, r, request_id, allowance), requests))
+        with ThreadPoolExecutor(max_workers=len(requests), thread_name_prefix="variant") as pool:
+            outcomes = list(
+                pool.map(lambda r: _run_one(pipeline, r, request_id, allowance), requests)
+            )
+    record_outcomes(entry, outcomes)
+    return outcomes
 
 
 def raise_if_all_failed(outcomes: Sequence[GenerationResult | GenpicError]) -> None:

@@ -69,7 +69,7 @@ def test_each_client_with_the_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GENPIC_DAILY_QUOTA", "50")
     pipeline = Pipeline(Settings.from_env())
     request = pipeline.parse({"prompt": "a heron", "n": 3}, enhance_default=False)
-    variants.generate(pipeline, request, "req-1", "key:alice")
+    variants.generate(pipeline, request, "req-1", "key:alice", entry="generate")
     result = invoke("stats")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()

@@ -49,6 +49,7 @@ UNSET_ON_PURPOSE = {
     "GENPIC_API_KEYS": "API Gateway authorises callers (the AuthType parameter)",
     "GENPIC_RATE_LIMIT": "set only when the RateLimit parameter is (no limit by default)",
     "GENPIC_DAILY_QUOTA": "set only when the DailyQuota parameter is (no quota by default)",
+    "GENPIC_METRICS": "EMF metrics are printed by default on Lambda",
 }
 # Variables only the functions that submit or run jobs read.
 JOB_VARIABLES = {

@@ -17,9 +17,6 @@ from tests.support.events import http_api
 BURST = 12
 
 
-# Lambda runs one invocation per environment; threads here share Powertools' metric buffer,
-# so one thread may flush another's metrics and leave its own flush empty.
-@pytest.mark.filterwarnings("ignore:No application metrics to publish")
 def test_a_burst_of_concurrent_requests_stores_distinct_objects(
     aws: Any, bedrock: BedrockDouble
 ) -> None:

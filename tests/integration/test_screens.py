@@ -17,8 +17,8 @@ from PIL import Image
 from genpic.aws import handlers
 from tests.conftest import OUTPUT_BUCKET
 from tests.integration.helpers import invoke
-from tests.integration.test_telemetry import emf_records
 from tests.support.bedrock_double import BedrockDouble, Fault, RecordedCall
+from tests.support.emf import named, printed
 
 GUARDRAIL = "gr0test1"
 
@@ -240,8 +240,10 @@ def test_an_image_the_guardrail_refuses_is_never_stored_or_linked_and_is_counted
     assert "url" not in body and "key" not in body
     assert len(calls(bedrock, "InvokeModel")) == 1
     assert stored_keys(aws) == []
-    [record] = emf_records(capsys)
-    assert (record["RefusedByGuardrail"], record["ImagesWithheld"]) == ([1.0], [1.0])
+    found = printed(capsys)
+    assert [p.values for p in named(found, "ImagesWithheld")] == [(1.0,)]
+    [refused] = named(found, "ContentFiltered")
+    assert (refused.dimension("Screen"), refused.dimension("Entry")) == ("guardrail", "generate")
 
 
 def test_images_off_screens_no_image(aws: Any, bedrock: BedrockDouble, guardrail: str) -> None:
@@ -260,7 +262,7 @@ def test_images_off_screens_no_image(aws: Any, bedrock: BedrockDouble, guardrail
         ("model", lambda bedrock, env: bedrock.set_filter("Filter reason: prompt")),
     ],
 )
-def test_each_screen_has_its_own_emf_counter(
+def test_each_screen_counts_its_refusals_under_its_name(
     aws: Any,
     bedrock: BedrockDouble,
     monkeypatch: pytest.MonkeyPatch,
@@ -274,11 +276,12 @@ def test_each_screen_has_its_own_emf_counter(
     )
     status, _, body = invoke("enhance", {"prompt": prompt})
     assert_refused(body, status, screen)
-    [record] = emf_records(capsys)
-    counters = {name for name in record if name.startswith("RefusedBy")}
-    assert counters == {f"RefusedBy{screen.capitalize()}"}
-    assert record[f"RefusedBy{screen.capitalize()}"] == [1.0]
-    assert (record["ErrorCode"], record["Errors"]) == ("ContentFiltered", [1.0])
+    found = printed(capsys)
+    [refused] = named(found, "ContentFiltered")
+    assert (refused.dimension("Screen"), refused.dimension("Entry")) == (screen, "enhance")
+    [error] = named(found, "ClientErrors")
+    assert (error.dimension("ErrorCode"), error.values) == ("ContentFiltered", (1.0,))
+    assert not named(found, "ServerErrors")
 
 
 def test_a_cached_image_is_not_served_for_a_prompt_listed_since(

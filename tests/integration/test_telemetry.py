@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -10,13 +9,7 @@ import pytest
 
 from tests.integration.helpers import invoke
 from tests.support.bedrock_double import BedrockDouble
-
-
-def emf_records(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
-    lines = capsys.readouterr().out.splitlines()
-    return [
-        record for line in lines if line.startswith("{") and "_aws" in (record := json.loads(line))
-    ]
+from tests.support.emf import emf_records
 
 
 def log_record(caplog: pytest.LogCaptureFixture, message: str) -> logging.LogRecord:
@@ -64,7 +57,7 @@ def test_failure_counts_errors_by_code(
     assert status == 400
     [metrics] = emf_records(capsys)
     assert metrics["ErrorCode"] == "ValidationError"
-    assert metrics["Errors"] == [1.0]
+    assert metrics["ClientErrors"] == [1.0]
     record = log_record(caplog, "request refused")
     assert record.levelno == logging.WARNING
     assert record.error == "ValidationError"  # type: ignore[attr-defined]

@@ -10,10 +10,8 @@ import pytest
 from genpic.jobs.queue import message_body
 from tests.jobs.conftest import MAX_RECEIVES, JobsOnAws
 from tests.support.bedrock_double import BedrockDouble, Fault
+from tests.support.emf import named, printed
 from tests.support.sqs import deliver, drain, receive_event
-
-# The worker's Powertools metrics flush per invocation; a job that only retries adds none.
-pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
 
 def invocations(bedrock: BedrockDouble) -> int:
@@ -93,7 +91,8 @@ def test_content_filtered_fails_at_once_without_retry(
     assert job["status"] == "failed"
     assert (job["error"]["error"], job["error"]["screen"]) == ("ContentFiltered", "model")
     # The worker's metrics count the refusal under its screen.
-    assert any('"RefusedByModel":[1.0]' in line for line in capsys.readouterr().out.splitlines())
+    [refused] = named(printed(capsys), "ContentFiltered")
+    assert (refused.dimension("Screen"), refused.dimension("Entry")) == ("model", "job")
     assert len(events) == 1 and invocations(bedrock) == 1
     assert receive_event(on_aws.sqs, on_aws.queue_url) is None, "the message was deleted"
 

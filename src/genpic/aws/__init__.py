@@ -1,1 +1,1 @@
-"""Lambda entry points: the handlers, the event shapes they accept, and their metrics."""
+"""Lambda entry points: the handlers, the event shapes they accept, and the SQS worker."""

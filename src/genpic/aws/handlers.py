@@ -1,10 +1,10 @@
 """Lambda entry points: ``generate`` (aws_gen_pic), ``enhance``, ``api`` and ``worker``.
 
 ``generate`` and ``enhance`` are one call into the shared pipeline under Powertools'
-logger and metrics. ``api`` is the whole HTTP app through Mangum, ``worker`` the SQS
-consumer. On Lambda, init builds what the function's own handler (``_HANDLER``) uses, so
-the app is in the ``api`` function's init (and SnapStart snapshot) and FastAPI is never
-imported by the other three.
+logger; every path prints its own metrics as it goes (``genpic.telemetry``). ``api`` is
+the whole HTTP app through Mangum, ``worker`` the SQS consumer. On Lambda, init builds
+what the function's own handler (``_HANDLER``) uses, so the app is in the ``api``
+function's init (and SnapStart snapshot) and FastAPI is never imported by the other three.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from genpic import idempotency, variants
 from genpic.aws.events import check_browser_rules, header_from_event, payload_from_event
 from genpic.aws.snapstart import prime
-from genpic.aws.telemetry import metrics, record_failure, record_success
 from genpic.cache.results import cache_header
 from genpic.crosssite import site_rules
 from genpic.idempotency import Answer
@@ -38,21 +37,23 @@ _worker: Worker | None = None
 
 
 @logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
 def generate(event: Any, context: LambdaContext) -> dict[str, Any]:
     """``aws_gen_pic``: generate, enhancing only when the payload says ``enhance_prompt: true``."""
     return handle(event, context, enhance_default=False)
 
 
 @logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
 def enhance(event: Any, context: LambdaContext) -> dict[str, Any]:
     """``enhance_prompt``: enhance first unless the payload says ``enhance_prompt: false``."""
     return handle(event, context, enhance_default=True)
 
 
 def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]:
-    """Run one event through the pipeline and return an API Gateway proxy response."""
+    """Run one event through the pipeline and return an API Gateway proxy response.
+
+    Its metrics are filed under the entry ``enhance`` or ``generate`` (``genpic.telemetry``).
+    """
+    entry = "enhance" if enhance_default else "generate"
     request_id = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
     logger.append_keys(request_id=request_id)
     try:
@@ -66,30 +67,22 @@ def handle(event: Any, context: Any, *, enhance_default: bool) -> dict[str, Any]
             "generate",
             request,
             header_key,
-            lambda: _generate(pipeline, request, request_id, client),
+            lambda: _generate(pipeline, request, request_id, client, entry),
         )
     except Exception as exc:
-        answer = _failure(exc, request_id)
+        answer = Answer.failure(exc, request_id, entry=entry)
     headers = {**(answer.headers or {}), **cache_header(answer.body)}
     return _response(answer.status, answer.body, request_id, headers)
 
 
 def _generate(
-    pipeline: Pipeline, request: GenerationRequest, request_id: str, client: str
+    pipeline: Pipeline, request: GenerationRequest, request_id: str, client: str, entry: str
 ) -> Answer:
     try:
-        made = variants.generate(pipeline, request, request_id, client)
+        made = variants.generate(pipeline, request, request_id, client, entry=entry)
     except Exception as exc:
-        return _failure(exc, request_id)
-    for result in made.results:
-        record_success(result)
+        return Answer.failure(exc, request_id, entry=entry)
     return Answer(200, made.to_body())
-
-
-def _failure(exc: Exception, request_id: str) -> Answer:
-    answer = Answer.failure(exc, request_id)
-    record_failure(answer.body["error"])
-    return answer
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -100,7 +93,6 @@ def api(event: Any, context: LambdaContext) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
 def worker(event: Any, context: LambdaContext) -> dict[str, Any]:
     """The SQS jobs queue's consumer: run each message's job; report the partial batch failures."""
     return _shared_worker().handle(event)

@@ -29,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from genpic.aws.telemetry import record_job
 from genpic.jobs import webhooks
 from genpic.jobs.queue import JobsQueue, job_id_of, received_count
 from genpic.jobs.service import create_runner, create_store
@@ -89,7 +88,6 @@ class Worker:
             "job message handled",
             extra={"job_id": job_id, "outcome": outcome.kind, "receives": receives},
         )
-        record_job(outcome.kind, outcome.job.status if outcome.job else None)
         if outcome.kind == "missing":
             raise LookupError(f"no job {job_id}: a message for a job that was never stored")
         if outcome.kind in ("retry", "gave_up"):

@@ -7,6 +7,7 @@ its own module and is registered on ``app`` here, so adding one is one import an
 from __future__ import annotations
 
 from genpic.cli.batch import batch, jobs
+from genpic.cli.doctor import doctor
 from genpic.cli.generate import generate
 from genpic.cli.main import app
 from genpic.cli.models import models
@@ -19,5 +20,6 @@ app.command()(stats)
 app.command()(batch)
 app.command()(jobs)
 app.command()(models)
+app.command()(doctor)
 
 __all__ = ["app"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,6 +13,7 @@ from genpic import __version__, idempotency, variants
 from genpic.cache.results import cache_header
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
+from genpic.http.errors import route_entry
 from genpic.http.identity import client
 from genpic.http.incoming import json_payload
 from genpic.http.schemas import (
@@ -115,7 +117,13 @@ async def compare(request: Request, app: App, rid: RequestId, who: Client) -> di
         for enhance in (False, True)
     ]
     allowance = app.pipeline.limiter.allowance(who, len(pair))
-    outcomes = await run_in_threadpool(variants.run_all, app.pipeline, pair, rid, allowance)
+    outcomes = await run_in_threadpool(
+        partial(variants.run_all, entry=route_entry(request.scope)),
+        app.pipeline,
+        pair,
+        rid,
+        allowance,
+    )
     variants.raise_if_all_failed(outcomes)
     original, enhanced = (
         o.to_body(rid) if isinstance(o, GenpicError) else local_urls(o.to_body(), request)
@@ -133,12 +141,13 @@ async def _generate(
     request: Request, app: Genpic, rid: str, who: str, *, enhance_default: bool
 ) -> JSONResponse:
     parsed = await parse(request, app, enhance_default=enhance_default)
+    entry = route_entry(request.scope)
 
     def answer() -> Answer:
         try:
-            made = variants.generate(app.pipeline, parsed, rid, who)
+            made = variants.generate(app.pipeline, parsed, rid, who, entry=entry)
         except Exception as exc:
-            return Answer.failure(exc, rid)
+            return Answer.failure(exc, rid, entry=entry)
         return Answer(200, local_urls(made.to_body(), request))
 
     header_key = request.headers.get(idempotency.HEADER)

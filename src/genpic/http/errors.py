@@ -12,14 +12,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import Scope
 
 from genpic.errors import GenpicError, NotFound, ValidationError
 from genpic.logs import logger
+from genpic.telemetry import record_error
 
 REQUEST_ID_HEADER = "X-Request-Id"
 OPENAI_PREFIX = "/v1/"
 # OpenAI's error ``type`` per status; anything else 4xx is an invalid request.
 _OPENAI_TYPES = {401: "authentication_error", 429: "rate_limit_error"}
+#: The metrics entry of a request no route matched (refused before routing, or unknown).
+UNROUTED = "other"
 
 
 class MethodNotAllowed(GenpicError):
@@ -37,8 +41,23 @@ class MethodNotAllowed(GenpicError):
         return {**super().headers(), "Allow": self.allow}
 
 
-def error_response(error: GenpicError, request_id: str, path: str) -> JSONResponse:
-    """Render ``error`` with its status, its headers (``Retry-After``, ``Allow``) and the id."""
+def route_entry(scope: Scope) -> str:
+    """Return the metrics entry of a request: its route's template (``/jobs/{job_id}``).
+
+    Templates, not paths, so that ids never become dimension values.
+    """
+    route = scope.get("route")
+    return str(getattr(route, "path", UNROUTED))
+
+
+def error_response(error: GenpicError, scope: Scope) -> JSONResponse:
+    """Render ``error`` with its status, its headers (``Retry-After``, ``Allow``) and the id.
+
+    The error is counted under the request's route (``genpic.telemetry``).
+    """
+    request_id: str = scope["state"]["request_id"]
+    path: str = scope["path"]
+    record_error(route_entry(scope), error)
     if error.status >= 500:
         logger.error("request failed", extra={"error": error.code, "request_id": request_id})
     else:
@@ -66,7 +85,7 @@ def install(app: FastAPI) -> None:
 
     async def genpic_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, GenpicError)
-        return error_response(exc, request.state.request_id, request.url.path)
+        return error_response(exc, request.scope)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
@@ -80,14 +99,14 @@ def install(app: FastAPI) -> None:
             )
         else:
             error = ValidationError(str(exc.detail), field="body")
-        return error_response(error, request.state.request_id, request.url.path)
+        return error_response(error, request.scope)
 
     async def invalid_form(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         first = exc.errors()[0]
         field = str(first["loc"][-1]) if first.get("loc") else "body"
         error = ValidationError(f"Invalid request: {field}: {first['msg']}.", field=field)
-        return error_response(error, request.state.request_id, request.url.path)
+        return error_response(error, request.scope)
 
     app.add_exception_handler(GenpicError, genpic_error)
     app.add_exception_handler(HTTPException, http_error)

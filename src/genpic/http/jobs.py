@@ -22,6 +22,7 @@ from genpic import idempotency
 from genpic.cache.keys import payload_fingerprint
 from genpic.errors import NotFound
 from genpic.http.context import Genpic, genpic, link, local_urls, request_id
+from genpic.http.errors import route_entry
 from genpic.http.identity import client
 from genpic.http.incoming import json_payload
 from genpic.http.schemas import error_responses, json_body
@@ -129,7 +130,7 @@ async def _submit(
         try:
             body = submit(payload)
         except Exception as exc:
-            return idempotency.Answer.failure(exc, rid)
+            return idempotency.Answer.failure(exc, rid, entry=route_entry(request.scope))
         return idempotency.Answer(202, {**body, "request_id": rid})
 
     done = await run_in_threadpool(

@@ -66,7 +66,7 @@ class RequestIdMiddleware:
             logger.exception("unhandled error", extra={"request_id": request_id})
             if started:
                 raise
-            response = error_response(as_public_error(exc), request_id, scope["path"])
+            response = error_response(as_public_error(exc), scope)
             await response(scope, receive, send)
 
 
@@ -94,8 +94,7 @@ class CorsMiddleware(CORSMiddleware):
                     "must be listed in GENPIC_CORS_ORIGINS and use GET or POST with the "
                     "Authorization, Content-Type, X-Api-Key and Idempotency-Key headers."
                 ),
-                scope["state"]["request_id"],
-                scope["path"],
+                scope,
             )
         await response(scope, receive, send)
 
@@ -131,7 +130,7 @@ class GateMiddleware:
             self._authorize(scope)
             body = await self._read_body(scope, receive)
         except GenpicError as error:
-            response = error_response(error, scope["state"]["request_id"], scope["path"])
+            response = error_response(error, scope)
             await response(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)

@@ -13,6 +13,7 @@ import math
 import re
 import time
 from collections.abc import Mapping
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -24,6 +25,7 @@ from genpic import variants
 from genpic.catalog import base_model_id, describe_image_model, lifecycle_body, retirement
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
+from genpic.http.errors import route_entry
 from genpic.http.identity import client
 from genpic.http.incoming import form_data, json_payload
 from genpic.http.schemas import (
@@ -198,7 +200,8 @@ async def _images(
         )
     try:
         parsed = app.pipeline.parse({**to_request(params), **extra}, enhance_default=False)
-        made = await run_in_threadpool(variants.generate, app.pipeline, parsed, rid, who)
+        generate = partial(variants.generate, entry=route_entry(request.scope))
+        made = await run_in_threadpool(generate, app.pipeline, parsed, rid, who)
     except GenpicError as exc:
         raise _with_openai_param(exc) from exc
     body: dict[str, Any] = {

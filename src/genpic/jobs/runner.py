@@ -32,6 +32,7 @@ from genpic.errors import GenpicError, as_public_error
 from genpic.jobs.base import Job, JobStore
 from genpic.logs import logger
 from genpic.records.base import should_remember
+from genpic.telemetry import JOB_ENTRY, record_error, record_job
 
 if TYPE_CHECKING:
     from genpic.jobs.delivery import Deliveries
@@ -101,7 +102,16 @@ class Runner:
         self.deliveries = deliveries
 
     def run(self, job_id: str, *, last_chance: bool = False) -> Outcome:
-        """Run job ``job_id`` once; ``last_chance`` (the last SQS receive) fails it on any error."""
+        """Run job ``job_id`` once; ``last_chance`` (the last SQS receive) fails it on any error.
+
+        Its images, errors and outcome are counted under the entry ``job``
+        (``genpic.telemetry``), whichever worker runs it.
+        """
+        outcome = self._run(job_id, last_chance)
+        record_job(outcome.kind, outcome.job.status if outcome.job else None)
+        return outcome
+
+    def _run(self, job_id: str, last_chance: bool) -> Outcome:
         job = self.store.claim(job_id, self.lease_s)
         if job is None:
             return self._not_ours(job_id)
@@ -114,7 +124,7 @@ class Runner:
         logger.append_keys(job_id=job_id)
         try:
             request = self.pipeline.parse(job.request, enhance_default=ENHANCE_DEFAULT)
-            made = variants.generate(self.pipeline, request, request_id)
+            made = variants.generate(self.pipeline, request, request_id, entry=JOB_ENTRY)
         except Exception as exc:
             return self._failed(job, as_public_error(exc), request_id, last_chance)
         finally:
@@ -122,6 +132,7 @@ class Runner:
         return self._end(self.store.finish(job_id, job.attempts, result=made.to_body()))
 
     def _failed(self, job: Job, error: GenpicError, request_id: str, last_chance: bool) -> Outcome:
+        record_error(JOB_ENTRY, error)
         transient = not should_remember(error.status)
         if transient and not last_chance and job.attempts < self.max_attempts:
             self.store.requeue(job.job_id, job.attempts)
