@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import INPUT_BUCKET, OUTPUT_BUCKET, RECORDS_TABLE, REGION
-from tests.doctor.conftest import GUARDRAIL, Deployed
+from tests.deploy.cfn import load
+from tests.doctor.conftest import GUARDRAIL, STACK_TEMPLATE, Deployed
 from tests.support.cli import invoke
 
 MODELS = (
@@ -248,3 +249,9 @@ def test_an_unknown_stack_is_one_failed_row_naming_the_region(deployed: Deployed
     assert (row["check"], row["status"]) == ("stack genpic", "fail")
     assert row["detail"] == "no stack genpic in us-west-2"
     assert "--region" in row["fix"]
+
+
+def test_the_outputs_and_parameters_doctor_reads_are_template_yamls() -> None:
+    template = load()
+    assert set(STACK_TEMPLATE["Outputs"]) <= set(template["Outputs"])
+    assert set(STACK_TEMPLATE["Parameters"]) <= set(template["Parameters"])
