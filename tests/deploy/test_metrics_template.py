@@ -78,7 +78,7 @@ def emitted(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> set[Series]:
-    """Every series the handlers print over a success, fallbacks, a 5xx, 4xx and a refusal."""
+    """Every series the handlers print: a success, fallbacks, a 5xx, 4xx, refusals, a limit."""
     monkeypatch.setenv("GENPIC_MODEL_ATTEMPTS", "1")
     invoke("enhance", {"prompt": "a cat"})
     bedrock.inject(Fault("AccessDeniedException", operation="Converse"))
@@ -90,6 +90,14 @@ def emitted(
     invoke("generate", {"prompt": ""})
     bedrock.set_filter("Filter reason: prompt")
     invoke("generate", {"prompt": "something"})
+    bedrock.set_filter(None)
+    # An image the output screen withholds (made and billed, never stored).
+    monkeypatch.setenv("GENPIC_GUARDRAIL_ID", "gr0test1")  # the double's guardrail
+    monkeypatch.setenv("GENPIC_GUARDRAIL_IMAGES", "on")
+    bedrock.guardrails.block_images = True
+    handlers.reset()
+    assert invoke("generate", {"prompt": "a lamp"})[0] == 422
+    bedrock.guardrails.block_images = False
     # A client over its limit: the second image in a minute is refused (429).
     monkeypatch.setenv("GENPIC_RATE_LIMIT", "1/minute")
     handlers.reset()
@@ -127,6 +135,7 @@ def test_the_dashboard_shows_images_cost_and_errors_per_entry_and_the_refusals_a
         "SUM(ContentFiltered) FROM SCHEMA(genpic, Entry, Screen, service) GROUP BY Screen"
         in queries
     )
+    assert "SUM(ImagesWithheld) FROM SCHEMA(genpic, service)" in queries
 
 
 def test_only_5xx_and_crashes_page_never_a_4xx() -> None:
