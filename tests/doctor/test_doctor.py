@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
+from genpic.catalog import IMAGE_MODELS, Lifecycle
 from tests.conftest import INPUT_BUCKET, OUTPUT_BUCKET, RECORDS_TABLE, REGION
 from tests.deploy.cfn import load
 from tests.doctor.conftest import GUARDRAIL, STACK_TEMPLATE, Deployed
@@ -88,6 +91,35 @@ def test_a_legacy_model_warns_with_its_end_of_life_and_passes(deployed: Deployed
         "warn",
         "offered in us-west-2, LEGACY, end of life 2027-01-01",
     )
+
+
+def test_a_stack_still_on_a_model_the_catalog_retired_fails_naming_the_replacement(
+    deployed: Deployed,
+) -> None:
+    # Bedrock may list a model for a while after its end of life; the catalog's date decides.
+    deployed.create_stack(ImageModel2="amazon.nova-canvas-v1:0")
+    code, report = doctor("--stack", "imagegen", "--region", REGION)
+    assert code == 1
+    row = rows(report)["model amazon.nova-canvas-v1:0"]
+    assert row["status"] == "fail"
+    assert "reached its end of life on Bedrock on 2026-09-30" in row["detail"]
+    assert "stability.sd3-5-large-v1:0" in row["detail"]
+    assert "genpic models" in row["fix"]
+
+
+def test_a_model_the_catalog_calls_legacy_warns_before_bedrock_does(
+    deployed: Deployed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    core = "stability.stable-image-core-v1:1"
+    legacy = Lifecycle("legacy", date(2099, 1, 1), "stability.sd3-5-large-v1:0")
+    monkeypatch.setitem(
+        IMAGE_MODELS, core, dataclasses.replace(IMAGE_MODELS[core], lifecycle=legacy)
+    )
+    code, report = doctor()
+    assert code == 0
+    row = rows(report)[f"model {core}"]
+    assert row["status"] == "warn"
+    assert "reaches its end of life on 2099-01-01" in row["detail"]
 
 
 @pytest.mark.parametrize("fields", [{"entitlement": "NOT_AVAILABLE"}, {"agreement": "PENDING"}])

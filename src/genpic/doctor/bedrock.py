@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from genpic.awssdk.errors import error_code
+from genpic.catalog import lifecycle_warnings, retirement
 from genpic.doctor.base import Check, Clients, call_failed
 from genpic.doctor.deployment import Deployment
 
@@ -70,6 +71,15 @@ def guardrail_check(deployment: Deployment, clients: Clients) -> Check:
 
 def _offered(model: str, summary: dict[str, Any] | None, region: str) -> Check:
     name = f"model {model}"
+    retired = retirement(model)
+    if retired is not None:
+        return Check(
+            name,
+            "fail",
+            retired,
+            "Choose an active model (the ImageModel/TextModel parameters, GENPIC_ALLOWED_MODELS); "
+            "genpic models lists them.",
+        )
     if summary is None:
         return Check(
             name,
@@ -80,6 +90,9 @@ def _offered(model: str, summary: dict[str, Any] | None, region: str) -> Check:
         )
     lifecycle = summary.get("modelLifecycle", {})
     status = lifecycle.get("status", "ACTIVE")
+    coming = lifecycle_warnings(model)
+    if coming:
+        return Check(name, "warn", coming[0], "Plan the move before its end of life.")
     if status == "LEGACY":
         end = lifecycle.get("endOfLifeTime")
         when = f", end of life {end:%Y-%m-%d}" if isinstance(end, datetime) else ""
