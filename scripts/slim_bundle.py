@@ -1,10 +1,14 @@
 """Cut the Lambda bundle down to what the handlers load, and compile it (the last build step).
 
 - botocore/data keeps only the services genpic makes clients for
-  (``genpic.awssdk.clients.SERVICES``) and the shared files botocore reads for every client
+  (``genpic.awssdk.clients.OPERATIONS``) and the shared files botocore reads for every client
   (endpoints, partitions, retry and default-configuration data). endpoints.json keeps every
   partition and region but only those services' entries: botocore parses the whole file on
   the first client of each process, so its 449 services cost every cold start.
+- Each kept service keeps its latest API version (the one botocore loads), and its model
+  only the operations genpic calls, the shapes they reach and no documentation: botocore
+  parses a client's whole model when it builds the client, and S3's has 116 operations
+  for genpic's 3.
 - Pillow's AVIF codec (the largest library in the bundle) goes: genpic reads and writes
   JPEG, PNG and WebP only, and Pillow registers AVIF only when its module imports.
 - Powertools keeps the logger, metrics and the utilities the SQS worker's batch processor
@@ -23,11 +27,14 @@ Run: python3.13 scripts/slim_bundle.py BUNDLE   (the Makefile's ``bundle`` targe
 from __future__ import annotations
 
 import compileall
+import gzip
 import json
 import py_compile
 import shutil
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 TARGET_PYTHON = (3, 13)
 # Pillow's own files for the one format genpic never reads or writes.
@@ -38,19 +45,21 @@ _POWERTOOLS_UNUSED = ("event_handler",)
 _POWERTOOLS_UTILITIES_KEPT = ("batch", "data_classes", "jmespath_utils", "parser", "typing")
 _PYDANTIC_V1 = "pydantic/v1"
 _OWN_PACKAGE = "genpic"
+_DOCS = frozenset({"documentation", "documentationUrl"})
 
 
-def kept_services(bundle: Path) -> tuple[str, ...]:
-    """Return the services genpic creates clients for, as the bundled genpic declares them."""
+def kept_operations(bundle: Path) -> Mapping[str, tuple[str, ...]]:
+    """Return the operations genpic calls by service, as the bundled genpic declares them."""
     sys.dont_write_bytecode = True  # the bundle's bytecode is compiled once, afterwards
     sys.path.insert(0, str(bundle))
-    from genpic.awssdk.clients import SERVICES
+    from genpic.awssdk.clients import OPERATIONS
 
-    return SERVICES
+    return OPERATIONS
 
 
-def trim_botocore_data(data: Path, services: tuple[str, ...]) -> None:
-    """Delete every service folder but ``services``; drop the others from endpoints.json."""
+def trim_botocore_data(data: Path, operations: Mapping[str, tuple[str, ...]]) -> None:
+    """Keep only ``operations``' services, in endpoints.json too, and only those operations."""
+    services = tuple(operations)
     missing = [name for name in services if not (data / name).is_dir()]
     if missing:
         raise SystemExit(f"botocore has no data for {', '.join(missing)}")
@@ -64,6 +73,57 @@ def trim_botocore_data(data: Path, services: tuple[str, ...]) -> None:
             name: entry for name, entry in partition["services"].items() if name in services
         }
     endpoints_file.write_text(json.dumps(endpoints, separators=(",", ":")))
+    for service, names in operations.items():
+        # botocore loads a service's latest API version (folders are named by date).
+        *older, latest = sorted(folder for folder in (data / service).iterdir() if folder.is_dir())
+        for folder in older:
+            shutil.rmtree(folder)
+        model_file = latest / "service-2.json.gz"
+        model = json.loads(gzip.decompress(model_file.read_bytes()))
+        trimmed = json.dumps(trim_service_model(model, names), separators=(",", ":"))
+        model_file.write_bytes(gzip.compress(trimmed.encode(), mtime=0))
+
+
+def trim_service_model(model: dict[str, Any], operations: Iterable[str]) -> dict[str, Any]:
+    """Return ``model`` with only ``operations``, the shapes they reach and no documentation.
+
+    Raises
+    ------
+    SystemExit
+        The model has no operation of one of these names.
+    """
+    missing = set(operations) - set(model["operations"])
+    if missing:
+        raise SystemExit(f"{model['metadata']['serviceId']} has no {', '.join(sorted(missing))}")
+    kept = {name: model["operations"][name] for name in operations}
+    reached: set[str] = set()
+    pending = _shape_names(kept)
+    while pending:
+        name = pending.pop()
+        reached.add(name)
+        pending |= _shape_names(model["shapes"][name]) - reached
+    shapes = {name: shape for name, shape in model["shapes"].items() if name in reached}
+    # Only operations and shapes: botocore requires the documentation of client parameters.
+    return {**model, "operations": _undocumented(kept), "shapes": _undocumented(shapes)}
+
+
+def _shape_names(node: Any) -> set[str]:
+    # Every {"shape": NAME} reference in an operation or a shape, at any depth.
+    if isinstance(node, list):
+        return set().union(*map(_shape_names, node))
+    if not isinstance(node, dict):
+        return set()
+    named = {node["shape"]} if isinstance(node.get("shape"), str) else set()
+    return named.union(*map(_shape_names, node.values()))
+
+
+def _undocumented(node: Any) -> Any:
+    # botocore reads the documentation of operations and shapes for docstrings alone.
+    if isinstance(node, list):
+        return [_undocumented(item) for item in node]
+    if isinstance(node, dict):
+        return {key: _undocumented(value) for key, value in node.items() if key not in _DOCS}
+    return node
 
 
 def drop_unused_codecs(bundle: Path) -> None:
@@ -108,13 +168,13 @@ def compile_bytecode(bundle: Path) -> None:
 
 
 def main(bundle: Path) -> None:
-    services = kept_services(bundle)
-    trim_botocore_data(bundle / "botocore" / "data", services)
+    operations = kept_operations(bundle)
+    trim_botocore_data(bundle / "botocore" / "data", operations)
     drop_unused_codecs(bundle)
     drop_unused_powertools(bundle)
     drop_pydantic_v1(bundle)
     compile_bytecode(bundle)
-    print(f"botocore data kept for {', '.join(services)}")
+    print(f"botocore data kept for {', '.join(operations)}")
 
 
 if __name__ == "__main__":

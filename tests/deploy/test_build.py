@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import os
 import platform
+import sys
 from pathlib import Path
 
 import pytest
+from botocore import xform_name
 
+from genpic.awssdk.clients import OPERATIONS
 from tests.deploy.cfn import ROOT
+from tests.deploy.sdk_calls import PRESIGNERS, sdk_methods_in_code
 from tests.deploy.tools import python313, run, tool
 
 pytestmark = pytest.mark.slow
@@ -230,3 +234,79 @@ def test_the_trimmed_botocore_data_builds_every_client_genpic_makes(
     assert result["hosts"]["bedrock-runtime"] == "https://bedrock-runtime.us-west-2.amazonaws.com"
     assert result["hosts"]["dynamodb"] == "https://dynamodb.us-west-2.amazonaws.com"
     assert "X-Amz-Signature=" in result["url"]
+
+
+# What botocore makes of each operation genpic calls: the operation as the model states it,
+# and every shape its input, output and errors reach, resolved through botocore's own model.
+_OPERATION_MODELS = """
+import json
+import botocore
+import botocore.session
+from genpic.awssdk.clients import OPERATIONS
+
+def undocumented(node):
+    if isinstance(node, dict):
+        return {key: undocumented(value) for key, value in node.items() if key != "documentation"}
+    return [undocumented(item) for item in node] if isinstance(node, list) else node
+
+def described(shape, path=()):
+    if shape is None:
+        return None
+    if shape.name in path:  # a recursive shape (DynamoDB's AttributeValue)
+        return shape.name
+    path = (*path, shape.name)
+    model = undocumented(shape._shape_model)
+    members = {}
+    if shape.type_name == "structure":
+        members = {name: described(member, path) for name, member in shape.members.items()}
+    elif shape.type_name == "list":
+        members = {"member": described(shape.member, path)}
+    elif shape.type_name == "map":
+        members = {"key": described(shape.key, path), "value": described(shape.value, path)}
+    return {"name": shape.name, "model": model, "members": members}
+
+session = botocore.session.Session()
+services = {}
+for service, names in OPERATIONS.items():
+    model = session.get_service_model(service)
+    services[service] = {
+        "operations": sorted(model.operation_names),
+        "metadata": model.metadata,
+        "described": {
+            name: {
+                "operation": undocumented(model.operation_model(name)._operation_model),
+                "input": described(model.operation_model(name).input_shape),
+                "output": described(model.operation_model(name).output_shape),
+                "errors": [described(shape) for shape in model.operation_model(name).error_shapes],
+            }
+            for name in names
+        },
+    }
+print(json.dumps({"botocore": botocore.__version__, "services": services}, default=str))
+"""
+
+
+def _operation_models(interpreter: str, *flags: str, **env: str) -> dict:
+    out = _ok(run(interpreter, *flags, "-c", _OPERATION_MODELS, **env))
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_the_trimmed_service_models_keep_every_operation_genpic_calls_as_botocore_has_it(
+    host_bundle: tuple[Path, str],
+) -> None:
+    bundle, interpreter = host_bundle
+    trimmed = _operation_models(interpreter, "-S", PYTHONPATH=str(bundle))
+    full = _operation_models(sys.executable)  # this environment's botocore, with every model
+    assert trimmed["botocore"] == full["botocore"]
+    for service, names in OPERATIONS.items():
+        assert trimmed["services"][service]["operations"] == sorted(names)
+        assert len(full["services"][service]["operations"]) > len(names)
+        assert trimmed["services"][service]["described"] == full["services"][service]["described"]
+        full_metadata = full["services"][service]["metadata"]
+        assert trimmed["services"][service]["metadata"] == full_metadata
+
+
+def test_the_operations_the_bundle_keeps_are_the_calls_in_the_code() -> None:
+    called = set(sdk_methods_in_code(ROOT / "src" / "genpic")) - PRESIGNERS
+    declared = {xform_name(name) for names in OPERATIONS.values() for name in names}
+    assert called == declared

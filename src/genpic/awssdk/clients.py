@@ -32,6 +32,25 @@ Service = Literal["s3", "bedrock-runtime", "dynamodb", "sqs", "secretsmanager"]
 SERVICES: tuple[Service, ...] = get_args(Service)
 # Services only the deployer's commands call (never a function), so no bundle needs them.
 DEPLOYER_SERVICES = ("bedrock",)
+# The operations genpic calls on each (presigned links sign GetObject and PutObject). The
+# bundle's service models keep these alone, so a client parses a fraction of botocore's model
+# at init; tests/deploy fail on a call in the code that is not listed here.
+OPERATIONS: dict[Service, tuple[str, ...]] = {
+    "s3": ("GetObject", "HeadObject", "PutObject"),
+    "bedrock-runtime": ("ApplyGuardrail", "Converse", "InvokeModel"),
+    "dynamodb": (
+        "BatchGetItem",
+        "BatchWriteItem",
+        "DeleteItem",
+        "GetItem",
+        "PutItem",
+        "Query",
+        "Scan",
+        "UpdateItem",
+    ),
+    "sqs": ("ChangeMessageVisibility", "SendMessage", "SendMessageBatch"),
+    "secretsmanager": ("GetSecretValue",),
+}
 
 
 def bedrock_runtime(settings: Settings, stage: Literal["text", "model", "store"]) -> Any:
