@@ -16,8 +16,12 @@ import pytest
 from tests.deploy.cfn import ROOT
 
 _PROBE = """
-import json, sys
+import gc, json, sys
+import genpic.aws
+collecting_during_init = gc.isenabled()
 from genpic.aws import handlers
+collecting = {"during_init": collecting_during_init, "after": gc.isenabled(),
+              "frozen": gc.get_freeze_count()}
 
 built_at_init = {"api": handlers._api is not None, "worker": handlers._worker is not None}
 
@@ -29,7 +33,7 @@ class Context:
 handler = getattr(handlers, sys.argv[1])
 response = handler(json.load(open(sys.argv[2])), Context())
 heavy = ("fastapi", "starlette", "mangum", "uvicorn", "multipart", "anyio")
-print(json.dumps({"built_at_init": built_at_init, "response": response,
+print(json.dumps({"built_at_init": built_at_init, "response": response, "gc": collecting,
                   "http": sorted(m for m in sys.modules if m.split(".")[0] in heavy)}))
 """
 _EVENTS = {"generate": "generate.json", "enhance": "generate-enhanced.json",
@@ -72,3 +76,20 @@ def test_the_api_function_builds_its_app_during_init(tmp_path: Path) -> None:
     assert result["built_at_init"] == {"api": True, "worker": False}
     assert result["response"]["statusCode"] == 200
     assert "fastapi" in result["http"]  # the control: the probe does see the HTTP stack
+
+
+@pytest.mark.parametrize("handler", ["generate", "api"])
+def test_init_collects_no_garbage_and_requests_do_without_init_objects(
+    tmp_path: Path, handler: str
+) -> None:
+    collecting = _run(tmp_path, handler)["gc"]
+    assert collecting["during_init"] is False
+    assert collecting["after"] is True
+    assert collecting["frozen"] > 10_000  # init's objects: modules, models, the app
+
+
+def test_off_lambda_importing_genpic_aws_leaves_the_collector_on() -> None:
+    probe = "import gc, genpic.aws, genpic.aws.events; print(gc.isenabled())"
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": ""}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "True", out.stderr

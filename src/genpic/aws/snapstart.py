@@ -21,6 +21,7 @@ The hooks use ``snapshot_restore_py``, which Lambda's Python runtimes (3.12+) sh
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 from collections.abc import Callable
@@ -53,8 +54,20 @@ def prime(build: Callable[[], Pipeline]) -> None:
     the error is logged here and raised again, as a ``ConfigurationError`` response naming
     the variable, by the first request that builds the pipeline.
     """
-    if not os.environ.get(LAMBDA_FUNCTION_NAME):
-        return
+    try:
+        if os.environ.get(LAMBDA_FUNCTION_NAME):
+            _build_now(build)
+    finally:
+        _end_of_init()
+
+
+def _end_of_init() -> None:
+    """Collect garbage again (``genpic.aws`` paused it for init), skipping init's objects."""
+    gc.freeze()
+    gc.enable()
+
+
+def _build_now(build: Callable[[], Pipeline]) -> None:
     _register_after_restore(reseed)
     try:
         pipeline = build()
