@@ -36,6 +36,8 @@ from genpic.awssdk import clients
 # The regions a US cross-region inference profile routes to.
 US_PROFILE_REGIONS = ("us-east-1", "us-east-2", "us-west-2")
 PRESIGNERS = frozenset({"generate_presigned_url", "generate_presigned_post"})
+# `genpic doctor` checks a deployment with the deployer's credentials: no function makes its calls.
+DEPLOYER_ONLY = "doctor/"
 
 
 @dataclass(frozen=True)
@@ -224,3 +226,12 @@ def sdk_methods_in_code(root: Path) -> dict[str, set[str]]:
             ):
                 found.setdefault(node.func.attr, set()).add(str(path.relative_to(root)))
     return found
+
+
+def function_calls_in_code(root: Path) -> set[str]:
+    """The methods of ``sdk_methods_in_code`` that code outside ``DEPLOYER_ONLY`` calls."""
+    return {
+        name
+        for name, files in sdk_methods_in_code(root).items()
+        if not all(file.startswith(DEPLOYER_ONLY) for file in files)
+    }

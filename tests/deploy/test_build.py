@@ -17,7 +17,7 @@ from botocore import xform_name
 
 from genpic.awssdk.clients import OPERATIONS
 from tests.deploy.cfn import ROOT
-from tests.deploy.sdk_calls import PRESIGNERS, sdk_methods_in_code
+from tests.deploy.sdk_calls import PRESIGNERS, function_calls_in_code
 from tests.deploy.tools import python313, run, tool
 
 pytestmark = pytest.mark.slow
@@ -307,6 +307,6 @@ def test_the_trimmed_service_models_keep_every_operation_genpic_calls_as_botocor
 
 
 def test_the_operations_the_bundle_keeps_are_the_calls_in_the_code() -> None:
-    called = set(sdk_methods_in_code(ROOT / "src" / "genpic")) - PRESIGNERS
+    called = function_calls_in_code(ROOT / "src" / "genpic") - PRESIGNERS
     declared = {xform_name(name) for names in OPERATIONS.values() for name in names}
     assert called == declared
