@@ -79,6 +79,30 @@ def test_v1_errors_are_documented_in_openais_shape(doc: dict[str, Any]) -> None:
     assert "HTTPValidationError" not in doc["components"]["schemas"]
 
 
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/generate", "SuccessBody"),
+        ("/generate-enhanced", "SuccessBody"),
+        ("/enhance", "EnhanceBody"),
+        ("/compare", "CompareBody"),
+        ("/v1/images/generations", "ImagesResponse"),
+        ("/v1/images/edits", "ImagesResponse"),
+    ],
+)
+def test_each_success_body_is_documented(doc: dict[str, Any], path: str, body: str) -> None:
+    ok = doc["paths"][path]["post"]["responses"]["200"]["content"]["application/json"]
+    assert ok["schema"] == {"$ref": f"#/components/schemas/{body}"}
+    assert doc["components"]["schemas"][body]["type"] == "object"
+    assert "x-genpic-body" not in str(doc)
+
+
+def test_a_nested_body_is_a_component_too(doc: dict[str, Any]) -> None:
+    images = doc["components"]["schemas"]["ImagesResponse"]["properties"]["data"]
+    assert images["items"] == {"$ref": "#/components/schemas/ImageData"}
+    assert doc["components"]["schemas"]["ImageData"]["required"] == ["revised_prompt"]
+
+
 def test_the_document_is_what_the_server_answers(client: TestClient, tmp_path: Path) -> None:
     for field, value in (("cache", None), ("seed", "5"), ("n", "2"), ("strength", True)):
         answer = client.post("/generate", json={"prompt": "a cat", field: value})

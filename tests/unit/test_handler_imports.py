@@ -33,8 +33,20 @@ class Context:
 handler = getattr(handlers, sys.argv[1])
 response = handler(json.load(open(sys.argv[2])), Context())
 heavy = ("fastapi", "starlette", "mangum", "uvicorn", "multipart", "anyio")
+built = {}
+if "fastapi" in sys.modules:  # what the app built that only the OpenAPI document uses
+    from fastapi.openapi import models
+    from fastapi.routing import APIRoute
+    from genpic.http import core, images, jobs, openai_compat, records, schemas
+    routers = (core, images, jobs, openai_compat, records)
+    routes = [r for m in routers for r in m.router.routes if isinstance(r, APIRoute)]
+    built = {"openapi_models": models.Info.__pydantic_complete__,
+             "bodies": schemas.SuccessBody.__pydantic_complete__,
+             "response_validators": sum(len(r.response_fields) for r in routes),
+             "routes": len(routes)}
 print(json.dumps({"built_at_init": built_at_init, "response": response, "gc": collecting,
-                  "http": sorted(m for m in sys.modules if m.split(".")[0] in heavy)}))
+                  "http": sorted(m for m in sys.modules if m.split(".")[0] in heavy),
+                  "built": built}))
 """
 _EVENTS = {"generate": "generate.json", "enhance": "generate-enhanced.json",
            "worker": "worker-job.json", "api": "api-health.json"}  # fmt: skip
@@ -76,6 +88,14 @@ def test_the_api_function_builds_its_app_during_init(tmp_path: Path) -> None:
     assert result["built_at_init"] == {"api": True, "worker": False}
     assert result["response"]["statusCode"] == 200
     assert "fastapi" in result["http"]  # the control: the probe does see the HTTP stack
+
+
+def test_the_api_init_leaves_what_only_the_openapi_document_uses_unbuilt(tmp_path: Path) -> None:
+    built = _run(tmp_path, "api")["built"]
+    assert built["routes"] > 10  # the control: the probe sees the app's routes
+    assert built["response_validators"] == 0
+    assert built["openapi_models"] is False
+    assert built["bodies"] is False
 
 
 @pytest.mark.parametrize("handler", ["generate", "api"])

@@ -21,6 +21,7 @@ from genpic.http.schemas import (
     CompareBody,
     EnhanceBody,
     SuccessBody,
+    answers,
     error_responses,
     json_body,
 )
@@ -51,7 +52,7 @@ def health(app: App) -> dict[str, str]:
     "/generate",
     tags=["generate"],
     response_model=None,
-    responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
+    responses={200: answers(SuccessBody), **GENERATION_ERRORS},
     openapi_extra=json_body("generate"),
 )
 async def generate(request: Request, app: App, rid: RequestId, who: Client) -> JSONResponse:
@@ -63,7 +64,7 @@ async def generate(request: Request, app: App, rid: RequestId, who: Client) -> J
     "/generate-enhanced",
     tags=["generate"],
     response_model=None,
-    responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
+    responses={200: answers(SuccessBody), **GENERATION_ERRORS},
     openapi_extra=json_body("generate-enhanced"),
 )
 async def generate_enhanced(
@@ -77,7 +78,7 @@ async def generate_enhanced(
     "/enhance",
     tags=["generate"],
     response_model=None,
-    responses={200: {"model": EnhanceBody}, **error_responses(400, 422, 502, 504)},
+    responses={200: answers(EnhanceBody), **error_responses(400, 422, 502, 504)},
     openapi_extra=json_body("generate-enhanced"),
 )
 async def enhance(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
@@ -103,7 +104,7 @@ async def enhance(request: Request, app: App, rid: RequestId) -> dict[str, Any]:
     "/compare",
     tags=["generate"],
     response_model=None,
-    responses={200: {"model": CompareBody}, **GENERATION_ERRORS},
+    responses={200: answers(CompareBody), **GENERATION_ERRORS},
     openapi_extra=json_body("compare"),
 )
 async def compare(request: Request, app: App, rid: RequestId, who: Client) -> dict[str, Any]:

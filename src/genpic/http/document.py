@@ -20,11 +20,21 @@ from genpic.http import schemas as bodies
 from genpic.http.errors import OPENAI_PREFIX, REQUEST_ID_HEADER
 from genpic.http.middleware import OPEN_PATHS
 from genpic.http.openai_compat import openai_parameters
-from genpic.http.schemas import IMAGE_TO_IMAGE, JSON, LAZY, ErrorBody, OpenAIErrorBody
+from genpic.http.schemas import (
+    BODY,
+    IMAGE_TO_IMAGE,
+    JSON,
+    LAZY,
+    DocumentedBody,
+    ErrorBody,
+    OpenAIErrorBody,
+    documented_body,
+)
 from genpic.jobs.service import MAX_BATCH
 from genpic.settings import Settings
 
 _METHODS = ("get", "put", "post", "delete", "patch")
+_REFERENCE = "#/components/schemas/{model}"
 # The request schema each route names in ``json_body``.
 REQUEST_SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "generate": lambda: bodies.generation_schema("plain"),
@@ -68,9 +78,7 @@ def complete(document: dict[str, Any], settings: Settings) -> None:
     """Add the deployment's models and every route's common answers to ``document``."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for model in (ErrorBody, OpenAIErrorBody):
-        found = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        schemas.update(found.pop("$defs", {}))
-        schemas[model.__name__] = found
+        _add_schema(schemas, model)
     # FastAPI's own 422 never leaves this app: its validation errors are 400s (errors.py).
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
@@ -82,6 +90,11 @@ def complete(document: dict[str, Any], settings: Settings) -> None:
             name = media.get("schema", {}).get(LAZY)
             if name is not None:
                 media["schema"] = REQUEST_SCHEMAS[name]()
+        for response in responses.values():
+            for media in response.get("content", {}).values():
+                name = media.get("schema", {}).get(BODY)
+                if name is not None:
+                    media["schema"] = _add_schema(schemas, documented_body(name))
         if path == "/uploads":
             _uploads_for(operation, settings)
         body = "OpenAIErrorBody" if path.startswith(OPENAI_PREFIX) else "ErrorBody"
@@ -96,6 +109,14 @@ def complete(document: dict[str, Any], settings: Settings) -> None:
             response.setdefault("headers", {})[REQUEST_ID_HEADER] = _REQUEST_ID
         for schema in list(_request_schemas(operation)):
             _allowed_models(schema, settings)
+
+
+def _add_schema(schemas: dict[str, Any], model: type[DocumentedBody]) -> dict[str, str]:
+    """Put ``model``'s schema (and those it nests) in ``schemas``; return a reference to it."""
+    found = model.model_json_schema(ref_template=_REFERENCE, mode="serialization")
+    schemas.update(found.pop("$defs", {}))
+    schemas[model.__name__] = found
+    return {"$ref": _REFERENCE.format(model=model.__name__)}
 
 
 def _uploads_for(operation: dict[str, Any], settings: Settings) -> None:

@@ -17,7 +17,6 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -30,7 +29,9 @@ from genpic.http.identity import client
 from genpic.http.incoming import form_data, json_payload
 from genpic.http.schemas import (
     IMAGE_TO_IMAGE,
+    DocumentedBody,
     OpenAIErrorBody,
+    answers,
     case_free_choice,
     error_responses,
     json_body,
@@ -66,7 +67,7 @@ _OPENAI_PARAMS = {
 _ERRORS = error_responses(400, 403, 404, 409, 422, 429, 502, 504, body=OpenAIErrorBody)
 
 
-class ImageData(BaseModel):
+class ImageData(DocumentedBody):
     """One image: a link or the bytes, and the prompt the model was given."""
 
     url: str | None = None
@@ -74,7 +75,7 @@ class ImageData(BaseModel):
     revised_prompt: str
 
 
-class ImagesResponse(BaseModel):
+class ImagesResponse(DocumentedBody):
     """OpenAI's ImagesResponse."""
 
     created: int
@@ -113,7 +114,7 @@ def openai_parameters(*, edit: bool) -> dict[str, Any]:
 
 @router.post(
     "/images/generations",
-    responses={200: {"model": ImagesResponse}, **_ERRORS},
+    responses={200: answers(ImagesResponse), **_ERRORS},
     openapi_extra=json_body("openai-generation"),
 )
 async def generations(request: Request, app: App, rid: RequestId, who: Client) -> dict[str, Any]:
@@ -128,7 +129,7 @@ async def generations(request: Request, app: App, rid: RequestId, who: Client) -
 
 @router.post(
     "/images/edits",
-    responses={200: {"model": ImagesResponse}, **_ERRORS},
+    responses={200: answers(ImagesResponse), **_ERRORS},
     openapi_extra=json_body("openai-edit", "multipart/form-data"),
 )
 async def edits(request: Request, app: App, rid: RequestId, who: Client) -> dict[str, Any]:

@@ -27,9 +27,24 @@ JSON = "application/json"
 IMAGE_TO_IMAGE = "x-image-to-image"
 # How a route treats a request: its enhancement default, or compare's one pair.
 Variant = Literal["plain", "enhanced", "pair", "job"]
+# Marks a response schema by the name of its body (``answers``).
+BODY = "x-genpic-body"
 
 
-class ErrorBody(BaseModel):
+class DocumentedBody(BaseModel):
+    """A response body as the OpenAPI document shows it; no route validates one.
+
+    Its schema is built when the document is (``defer_build``), not when the app is: a
+    route names it through ``answers``, so FastAPI builds no validator for it either.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+
+
+_BODIES: dict[str, type[DocumentedBody]] = {}
+
+
+class ErrorBody(DocumentedBody):
     """Every error outside ``/v1/``: a code, a fix-it message and the request id."""
 
     error: str
@@ -41,7 +56,7 @@ class ErrorBody(BaseModel):
     screen: str | None = None
 
 
-class OpenAIErrorDetail(BaseModel):
+class OpenAIErrorDetail(DocumentedBody):
     """OpenAI's error object: ``param`` names the OpenAI parameter at fault."""
 
     message: str
@@ -51,16 +66,16 @@ class OpenAIErrorDetail(BaseModel):
     screen: str | None = None
 
 
-class OpenAIErrorBody(BaseModel):
+class OpenAIErrorBody(DocumentedBody):
     """Every error under ``/v1/``, in OpenAI's shape, so its SDK raises its usual errors."""
 
     error: OpenAIErrorDetail
 
 
-class SuccessBody(BaseModel):
+class SuccessBody(DocumentedBody):
     """One generated image; ``variants`` lists one body per image when several were asked for."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     message: str
     s3_url: str | None
@@ -84,7 +99,7 @@ class SuccessBody(BaseModel):
     variants: list[dict[str, Any]] | None = None
 
 
-class CompareBody(BaseModel):
+class CompareBody(DocumentedBody):
     """The plain and the enhanced image, same seed (an entry is an error body if it failed)."""
 
     original: dict[str, Any]
@@ -92,7 +107,7 @@ class CompareBody(BaseModel):
     request_id: str
 
 
-class EnhanceBody(BaseModel):
+class EnhanceBody(DocumentedBody):
     """A dry run of enhancement: no image is made."""
 
     original_prompt: str
@@ -102,9 +117,25 @@ class EnhanceBody(BaseModel):
     request_id: str
 
 
-def error_responses(*statuses: int, body: type[BaseModel] = ErrorBody) -> dict[int | str, Any]:
+def error_responses(*statuses: int, body: type[DocumentedBody] = ErrorBody) -> dict[int | str, Any]:
     """Document ``body`` (genpic's error body by default) under each of ``statuses``."""
-    return {status: {"model": body} for status in statuses}
+    return {status: answers(body) for status in statuses}
+
+
+def answers(body: type[DocumentedBody]) -> dict[str, Any]:
+    """A ``responses`` entry that documents ``body`` as the JSON answer.
+
+    The entry carries only the body's name (``BODY``); ``genpic.http.document`` puts the
+    schema in when it builds the document. FastAPI would build a validator for each route
+    and status given a ``model`` instead, in every cold start of the ``api`` function.
+    """
+    _BODIES[body.__name__] = body
+    return {"content": {JSON: {"schema": {BODY: body.__name__}}}}
+
+
+def documented_body(name: str) -> type[DocumentedBody]:
+    """The body ``answers`` named ``name``."""
+    return _BODIES[name]
 
 
 def json_body(name: str, media_type: str = JSON) -> dict[str, Any]:
