@@ -19,16 +19,24 @@ build-GenerateFunction build-EnhanceFunction build-ApiFunction build-WorkerFunct
 	$(MAKE) --no-print-directory bundle BUNDLE="$(ARTIFACTS_DIR)"
 
 # A clean folder each time: `pip install --target` into an existing one keeps what is there.
-# scripts/slim_bundle.py then leaves out what no handler loads and compiles the rest.
+# scripts/slim_bundle.py then leaves out what no handler loads and compiles the rest; to run
+# each handler's init once (it records the dataclasses to precompile), a bundle for another
+# architecture than this machine's gets this machine's pydantic-core beside it (NATIVE).
+HOST_ARCH := $(shell uname -m)
+NATIVE = $(BUNDLE).native
 bundle:
 	test -n "$(BUNDLE)"
 	@test -n "$(PYTHON313)" || { echo '$(NO_PYTHON313)' >&2; exit 1; }
 	rm -rf "$(BUNDLE)" && mkdir -p "$(BUNDLE)"
 	$(PIP) install --quiet --no-compile --no-deps $(PLATFORM) --target "$(BUNDLE)" -r requirements-lambda.txt
 	$(PIP) install --quiet --no-compile --no-deps --target "$(BUNDLE)" .
-	rm -rf "$(BUNDLE)/bin"
+	rm -rf "$(BUNDLE)/bin" "$(NATIVE)"
+	test "$(ARCH)" = "$(HOST_ARCH)" || $(PIP) install --quiet --no-deps --platform manylinux2014_$(HOST_ARCH) \
+		--python-version 3.13 --implementation cp --only-binary=:all: --target "$(NATIVE)" \
+		$$(grep -i '^pydantic.core==' requirements-lambda.txt) || true
 	find "$(BUNDLE)" -depth -type d \( -name __pycache__ -o -name tests \) -exec rm -rf {} +
-	$(PYTHON313) scripts/slim_bundle.py "$(BUNDLE)"
+	$(PYTHON313) scripts/slim_bundle.py "$(BUNDLE)" "$(NATIVE)"
+	rm -rf "$(NATIVE)"
 	du -sh "$(BUNDLE)"
 
 lock:

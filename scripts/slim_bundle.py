@@ -15,13 +15,19 @@
   imports; its event handlers and other utilities are for other kinds of functions.
 - pydantic's copy of pydantic 1 (``pydantic.v1``) goes: FastAPI imports it only to ask
   whether a route uses pydantic 1 models, and takes its absence as "no".
+- The methods of the dataclasses each function's init makes are compiled too
+  (``genpic.aws.dataclass_code``): each handler's init runs once here, offline and with
+  template.yaml's environment, recording the source :mod:`dataclasses` generates. On a
+  machine of another architecture than the bundle's, the Makefile gives the host's own
+  pydantic-core (``NATIVE``) to run it with; where no init can run here, the bundle ships
+  without that file and its dataclasses compile at init as usual.
 - Everything is compiled by Python 3.13, Lambda's runtime, so no module is compiled at
   import. genpic keeps its sources (its tracebacks show their lines) with "unchecked-hash"
   bytecode, which ignores source timestamps (zipping rounds them, so timestamped bytecode
   would be judged stale, and Lambda's code folder is read-only). The dependencies ship as
   bytecode alone, which halves their size; their tracebacks name file and line.
 
-Run: python3.13 scripts/slim_bundle.py BUNDLE   (the Makefile's ``bundle`` target does)
+Run: python3.13 scripts/slim_bundle.py BUNDLE [NATIVE]   (the Makefile's ``bundle`` target does)
 """
 
 from __future__ import annotations
@@ -29,8 +35,10 @@ from __future__ import annotations
 import compileall
 import gzip
 import json
+import os
 import py_compile
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -46,6 +54,32 @@ _POWERTOOLS_UTILITIES_KEPT = ("batch", "data_classes", "jmespath_utils", "parser
 _PYDANTIC_V1 = "pydantic/v1"
 _OWN_PACKAGE = "genpic"
 _DOCS = frozenset({"documentation", "documentationUrl"})
+_HANDLERS = ("generate", "enhance", "api", "worker")
+# What Lambda and template.yaml give each function, with fake credentials: init makes
+# its clients and app from these without a network call.
+_INIT_ENV = {
+    "AWS_REGION": "us-west-2",
+    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AWS_SESSION_TOKEN": "build",
+    "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
+    "OUTPUT_BUCKET": "genpic-output",
+    "INPUT_BUCKET": "genpic-input",
+    "GENPIC_TABLE": "genpic-records",
+    "GENPIC_QUEUE_URL": "https://sqs.us-west-2.amazonaws.com/123456789012/genpic-jobs",
+    "POWERTOOLS_LOG_LEVEL": "CRITICAL",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+_RECORD_INIT = """
+import builtins, dataclasses, json
+sources = []
+def record(source, globals=None, locals=None):
+    sources.append(source)
+    builtins.exec(source, globals, locals)
+dataclasses.exec = record
+import genpic.aws.handlers
+print(json.dumps(sources))
+"""
 
 
 def kept_operations(bundle: Path) -> Mapping[str, tuple[str, ...]]:
@@ -167,7 +201,33 @@ def compile_bytecode(bundle: Path) -> None:
             source.unlink()
 
 
-def main(bundle: Path) -> None:
+def compile_dataclass_code(bundle: Path, native: Path | None = None) -> int:
+    """Record the dataclass sources each handler's init compiles, and ship them compiled.
+
+    Returns how many; 0 (and no file) when an init cannot run on this machine.
+    """
+    sys.path.insert(0, str(bundle))
+    from genpic.aws.dataclass_code import CODE_FILE, compile_sources  # the bundle's genpic
+
+    CODE_FILE.unlink(missing_ok=True)
+    search = os.pathsep.join(str(p) for p in (native, bundle) if p and p.is_dir())
+    sources: set[str] = set()
+    for handler in _HANDLERS:
+        env = {**_INIT_ENV, "PYTHONPATH": search, "LAMBDA_TASK_ROOT": str(bundle)}
+        env |= {"_HANDLER": f"genpic.aws.handlers.{handler}", "AWS_LAMBDA_FUNCTION_NAME": handler}
+        init = subprocess.run(
+            [sys.executable, "-S", "-c", _RECORD_INIT], env=env, capture_output=True, text=True
+        )
+        if init.returncode != 0:
+            failure = (init.stderr.strip().splitlines() or [""])[-1]
+            print(f"dataclasses left to compile at init: {handler} fails here ({failure})")
+            return 0
+        sources.update(json.loads(init.stdout.strip().splitlines()[-1]))
+    compile_sources(sources, CODE_FILE)
+    return len(sources)
+
+
+def main(bundle: Path, native: Path | None = None) -> None:
     operations = kept_operations(bundle)
     trim_botocore_data(bundle / "botocore" / "data", operations)
     drop_unused_codecs(bundle)
@@ -175,7 +235,8 @@ def main(bundle: Path) -> None:
     drop_pydantic_v1(bundle)
     compile_bytecode(bundle)
     print(f"botocore data kept for {', '.join(operations)}")
+    print(f"dataclasses precompiled: {compile_dataclass_code(bundle, native)}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)

@@ -82,6 +82,11 @@ def test_sam_build_makes_one_lean_package_for_every_function(sam_build: Path) ->
     # The compiled wheels are the Lambda target's, not the build machine's.
     assert list(bundle.glob("pydantic_core/*aarch64-linux-gnu.so"))
     assert list(bundle.glob("PIL/*cpython-313-aarch64-linux-gnu.so"))
+    # Each init ran here (on this machine's pydantic-core, left out) to record its dataclasses.
+    assert (bundle / "genpic" / "aws" / "dataclass_code.marshal").stat().st_size > 100_000
+    assert not list(sam_build.glob("*.native"))
+    if platform.machine() != "aarch64":
+        assert not list(bundle.rglob(f"*{platform.machine()}*.so"))
 
 
 def assert_compiled_for_313(bundle: Path) -> None:
@@ -310,3 +315,46 @@ def test_the_operations_the_bundle_keeps_are_the_calls_in_the_code() -> None:
     called = function_calls_in_code(ROOT / "src" / "genpic") - PRESIGNERS
     declared = {xform_name(name) for names in OPERATIONS.values() for name in names}
     assert called == declared
+
+
+# Each function's init as on Lambda (template.yaml's environment, fake credentials, offline):
+# which dataclasses it makes, and whether each is made from the bytecode the bundle ships.
+_DATACLASSES = """
+import builtins, dataclasses, json, marshal
+import genpic.aws  # on Lambda (_HANDLER), this installs the shipped code
+from genpic.aws.dataclass_code import CODE_FILE
+installed = dataclasses.exec
+_, compiled = marshal.loads(CODE_FILE.read_bytes())
+made = []
+def spy(source, globals=None, locals=None):
+    made.append(source in compiled)
+    installed(source, globals, locals)
+dataclasses.exec = spy
+import genpic.aws.handlers
+print(json.dumps({"installed": installed is not builtins.exec, "made": len(made),
+                  "precompiled": sum(made)}))
+"""
+_TEMPLATE_ENV = {
+    "AWS_REGION": "us-west-2",
+    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "secret",
+    "OUTPUT_BUCKET": "genpic-output",
+    "INPUT_BUCKET": "genpic-input",
+    "GENPIC_TABLE": "genpic-records",
+    "GENPIC_QUEUE_URL": "https://sqs.us-west-2.amazonaws.com/123456789012/genpic-jobs",
+    "POWERTOOLS_LOG_LEVEL": "CRITICAL",
+}
+
+
+@pytest.mark.parametrize("handler", ["generate", "enhance", "api", "worker"])
+def test_every_dataclass_an_init_makes_is_made_from_shipped_bytecode(
+    host_bundle: tuple[Path, str], handler: str
+) -> None:
+    bundle, interpreter = host_bundle
+    env = {**_TEMPLATE_ENV, "PYTHONPATH": str(bundle), "_HANDLER": f"genpic.aws.handlers.{handler}"}
+    env["AWS_LAMBDA_FUNCTION_NAME"] = handler
+    out = _ok(run(interpreter, "-S", "-c", _DATACLASSES, **env))
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["installed"]
+    assert result["made"] > 50  # genpic's, pydantic's, annotated-types'
+    assert result["precompiled"] == result["made"]
