@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from genpic.vocabulary import AspectRatio
+from genpic.vocabulary import AspectRatio, OutputFormat
 
 SD35_LARGE = "stability.sd3-5-large-v1:0"
 STABLE_IMAGE_CORE = "stability.stable-image-core-v1:1"
@@ -74,7 +74,7 @@ NOVA_CANVAS_MAX_SEED = 858_993_459
 TITAN_MAX_SEED = 2_147_483_646
 
 # Which request and response shape a model speaks on InvokeModel.
-Family = Literal["stability", "amazon-image"]
+Family = Literal["stability", "stability-edit", "amazon-image"]
 
 LifecycleStatus = Literal["active", "legacy", "retired"]
 #: Bedrock's lifecycle tables: models launched before 2026-09-07 (all genpic uses) are in the
@@ -128,8 +128,8 @@ class InputLimits:
     ----------
     min_side, max_side
         Shortest and longest allowed side in pixels.
-    max_pixels
-        Largest width x height.
+    min_pixels, max_pixels
+        Smallest and largest width x height.
     max_ratio
         Largest long side / short side.
     max_bytes
@@ -140,9 +140,96 @@ class InputLimits:
 
     min_side: int = 0
     max_side: float = math.inf
+    min_pixels: int = 0
     max_pixels: float = math.inf
     max_ratio: float = math.inf
     max_bytes: float = math.inf
+
+
+# Stability AI Image Services on Bedrock: the user guide's "Stability AI Image Services"
+# page (https://docs.aws.amazon.com/bedrock/latest/userguide/stable-image-services.html)
+# and the service pages it links give every field below; most services take images
+# with sides of at least 64 px, 4,096 to 9,437,184 pixels, between 1:2.5 and 2.5:1.
+EDIT_LIMITS = InputLimits(min_side=64, min_pixels=4096, max_pixels=9_437_184, max_ratio=2.5)
+
+# How big the image a service returns is, from the input image and the request.
+OutputRule = Literal["same", "margins", "times4", "long_side_4096", "aspect_ratio"]
+# Whether a service takes a prompt, and whether it must have one.
+PromptRule = Literal["required", "optional", "none"]
+
+
+@dataclass(frozen=True)
+class Number:
+    """A numeric edit field: its range, the service's default, and whether it is whole."""
+
+    low: float
+    high: float
+    default: float
+    whole: bool = False
+
+
+_UNIT = Number(0.0, 1.0, 0.5)
+
+
+@dataclass(frozen=True)
+class EditSpec:
+    """What one Stability AI Image Service takes and returns (``POST /edit``).
+
+    Attributes
+    ----------
+    operation
+        The public ``operation`` name.
+    prompt
+        Whether ``prompt`` is required, optional or not taken.
+    numbers
+        The numeric fields it takes, with their ranges and defaults.
+    texts
+        The extra text fields it requires (``search_prompt``, ``select_prompt``).
+    images
+        The extra images it takes (``mask``, ``style_image``), each ``True`` when required.
+    negative_prompt, seed, aspect_ratio
+        Whether it takes each of these.
+    output_formats
+        The formats it can return.
+    limits
+        Its limits on the input images (every image it takes: the mask is the image's size).
+    output
+        How the size of what it returns follows from the input.
+    image_key
+        The body key of the image to edit (style transfer calls it ``init_image``).
+    one_of
+        Fields of which at least one must be above zero (outpaint's margins).
+    """
+
+    operation: str
+    prompt: PromptRule
+    numbers: Mapping[str, Number] = field(default_factory=dict)
+    texts: tuple[str, ...] = ()
+    images: Mapping[str, bool] = field(default_factory=dict)
+    negative_prompt: bool = True
+    seed: bool = True
+    aspect_ratio: bool = False
+    output_formats: tuple[OutputFormat, ...] = ("jpeg", "png", "webp")
+    limits: InputLimits = field(default_factory=lambda: EDIT_LIMITS)
+    output: OutputRule = "same"
+    image_key: str = "image"
+    one_of: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """Every request field this operation takes, beyond ``operation`` and the image."""
+        taken = {"output_format", *self.numbers, *self.texts}
+        for image in self.images:
+            taken |= {image, f"{image}_s3"}
+        if self.prompt != "none":
+            taken |= {"prompt", "enhance_prompt", "enhancement_style", "translate"}
+        if self.texts:
+            taken.add("translate")
+        flags = {"negative_prompt": self.negative_prompt, "aspect_ratio": self.aspect_ratio}
+        taken |= {name for name, on in flags.items() if on}
+        if self.seed:
+            taken |= {"seed", "n"}
+        return frozenset(taken)
 
 
 @dataclass(frozen=True)
@@ -171,6 +258,9 @@ class ImageModel:
         The model's own limits on an init image (none beyond genpic's when omitted).
     lifecycle
         Its Bedrock lifecycle (``active`` unless declared).
+    edit
+        For an image service (``POST /edit``), what its operation takes; None for the
+        text-to-image models.
     """
 
     model_id: str
@@ -187,10 +277,13 @@ class ImageModel:
     cfg_scale: float | None = None
     init_image: InputLimits = field(default_factory=InputLimits)
     lifecycle: Lifecycle = ACTIVE
+    edit: EditSpec | None = None
 
     @property
     def operations(self) -> tuple[str, ...]:
-        """What the model does: ``generate`` (and ``image_to_image``)."""
+        """What the model does: its edit operation, or ``generate`` (and ``image_to_image``)."""
+        if self.edit is not None:
+            return (self.edit.operation,)
         return ("generate", "image_to_image") if self.image_to_image else ("generate",)
 
     def nearest_size(self, width: int, height: int) -> tuple[int, int]:
@@ -261,6 +354,183 @@ IMAGE_MODELS: dict[str, ImageModel] = {
             ),
         ),
     )
+}
+
+
+def _service(name: str, label: str, short: str, usd: float, edit: EditSpec) -> ImageModel:
+    # Bedrock serves the image services on demand only through the US cross-region
+    # inference profile ("on-demand throughput isn't supported" for the bare id).
+    return ImageModel(f"us.stability.{name}", label, short, "stability-edit", usd, True, edit=edit)
+
+
+# Prices: the Bedrock pricing page's "Stability AI Image Services" table, price per
+# generation in us-east-1, us-east-2 and us-west-2 (https://aws.amazon.com/bedrock/pricing/).
+_MARGIN = Number(0, 2000, 0, whole=True)
+EDIT_MODELS: tuple[ImageModel, ...] = (
+    _service(
+        "stable-image-inpaint-v1:0",
+        "Stable Image Inpaint",
+        "inpaint",
+        0.07,
+        EditSpec(
+            "inpaint",
+            "required",
+            numbers={"grow_mask": Number(0, 100, 5, whole=True)},
+            images={"mask": True},
+        ),
+    ),
+    _service(
+        "stable-outpaint-v1:0",
+        "Stable Image Outpaint",
+        "outpaint",
+        0.06,
+        EditSpec(
+            "outpaint",
+            "optional",
+            numbers={
+                "left": _MARGIN,
+                "right": _MARGIN,
+                "up": _MARGIN,
+                "down": _MARGIN,
+                "creativity": _UNIT,
+            },
+            negative_prompt=False,
+            output="margins",
+            one_of=("left", "right", "up", "down"),
+        ),
+    ),
+    _service(
+        "stable-image-erase-object-v1:0",
+        "Stable Image Erase Object",
+        "erase",
+        0.07,
+        EditSpec(
+            "erase",
+            "none",
+            numbers={"grow_mask": Number(0, 20, 5, whole=True)},
+            images={"mask": True},
+            negative_prompt=False,
+        ),
+    ),
+    _service(
+        "stable-image-search-replace-v1:0",
+        "Stable Image Search and Replace",
+        "replace",
+        0.07,
+        EditSpec("search_replace", "required", texts=("search_prompt",)),
+    ),
+    _service(
+        "stable-image-search-recolor-v1:0",
+        "Stable Image Search and Recolor",
+        "recolor",
+        0.07,
+        EditSpec("search_recolor", "required", texts=("select_prompt",)),
+    ),
+    _service(
+        "stable-image-remove-background-v1:0",
+        "Stable Image Remove Background",
+        "nobg",
+        0.07,
+        EditSpec(
+            "remove_background",
+            "none",
+            negative_prompt=False,
+            seed=False,
+            # The background becomes transparent, which JPEG cannot hold.
+            output_formats=("png", "webp"),
+            limits=InputLimits(min_side=64, min_pixels=4096, max_pixels=4_194_304, max_ratio=2.5),
+        ),
+    ),
+    _service(
+        "stable-fast-upscale-v1:0",
+        "Stable Fast Upscale",
+        "upfast",
+        0.03,
+        EditSpec(
+            "upscale_fast",
+            "none",
+            negative_prompt=False,
+            seed=False,
+            limits=InputLimits(
+                min_side=32, max_side=1536, min_pixels=1024, max_pixels=1_048_576, max_ratio=2.5
+            ),
+            output="times4",
+        ),
+    ),
+    _service(
+        "stable-conservative-upscale-v1:0",
+        "Stable Conservative Upscale",
+        "upcons",
+        0.40,
+        EditSpec(
+            "upscale_conservative",
+            "required",
+            numbers={"creativity": Number(0.2, 0.5, 0.35)},
+            output="long_side_4096",
+        ),
+    ),
+    _service(
+        "stable-creative-upscale-v1:0",
+        "Stable Creative Upscale",
+        "upcreative",
+        0.60,
+        EditSpec(
+            "upscale_creative",
+            "required",
+            numbers={"creativity": Number(0.1, 0.5, 0.3)},
+            limits=InputLimits(min_side=64, min_pixels=4096, max_pixels=1_048_576, max_ratio=2.5),
+            output="long_side_4096",
+        ),
+    ),
+    _service(
+        "stable-image-control-sketch-v1:0",
+        "Stable Image Control Sketch",
+        "sketch",
+        0.07,
+        EditSpec("sketch", "required", numbers={"control_strength": Number(0.0, 1.0, 0.7)}),
+    ),
+    _service(
+        "stable-image-control-structure-v1:0",
+        "Stable Image Control Structure",
+        "structure",
+        0.07,
+        EditSpec("structure", "required", numbers={"control_strength": Number(0.0, 1.0, 0.7)}),
+    ),
+    _service(
+        "stable-image-style-guide-v1:0",
+        "Stable Image Style Guide",
+        "styleguide",
+        0.07,
+        EditSpec(
+            "style_guide",
+            "required",
+            numbers={"fidelity": _UNIT},
+            aspect_ratio=True,
+            output="aspect_ratio",
+        ),
+    ),
+    _service(
+        "stable-style-transfer-v1:0",
+        "Stable Image Style Transfer",
+        "styletransfer",
+        0.08,
+        EditSpec(
+            "style_transfer",
+            "optional",
+            numbers={
+                "composition_fidelity": Number(0.0, 1.0, 0.9),
+                "style_strength": Number(0.0, 1.0, 1.0),
+                "change_strength": Number(0.1, 1.0, 0.9),
+            },
+            images={"style_image": True},
+            image_key="init_image",
+        ),
+    ),
+)
+IMAGE_MODELS.update((m.model_id.removeprefix("us."), m) for m in EDIT_MODELS)
+#: Operation name -> the image service that performs it.
+EDIT_OPERATIONS: dict[str, ImageModel] = {
+    m.edit.operation: m for m in EDIT_MODELS if m.edit is not None
 }
 DEFAULT_ALLOWED_MODELS = tuple(
     m.model_id for m in IMAGE_MODELS.values() if not m.opt_in and m.lifecycle.status == "active"
@@ -379,3 +649,25 @@ def lifecycle_warnings(model_id: str, day: date | None = None) -> list[str]:
     if replacement:
         text += f"; move to {replacement.label} ({replacement.model_id}) before then"
     return [text + "."]
+
+
+def edit_output_size(
+    spec: EditSpec, width: int, height: int, values: Mapping[str, float], aspect: AspectRatio
+) -> tuple[int, int]:
+    """Return the size of the image ``spec``'s service returns for a ``width`` x ``height`` input.
+
+    ``values`` holds the request's numeric fields (outpaint's margins); ``aspect`` its
+    aspect ratio (style guide). The upscalers' "up to 4K" output is taken as a long
+    side of 4,096 px: the AWS page states no exact size.
+    """
+    if spec.output == "margins":
+        extra = {side: int(values.get(side, 0)) for side in ("left", "right", "up", "down")}
+        return width + extra["left"] + extra["right"], height + extra["up"] + extra["down"]
+    if spec.output == "times4":
+        return width * 4, height * 4
+    if spec.output == "long_side_4096":
+        scale = 4096 / max(width, height)
+        return round(width * scale), round(height * scale)
+    if spec.output == "aspect_ratio":
+        return STABILITY_SIZES[aspect]
+    return width, height

@@ -78,13 +78,17 @@ class ImageInfo:
         return self.format
 
 
-def load_input(data: bytes) -> Image.Image:
+def load_input(data: bytes, field: str = _FIELD, min_side: int = MIN_SIDE) -> Image.Image:
     """Check an init image and return it fully decoded.
 
     Parameters
     ----------
     data : bytes
         The encoded init image.
+    field : str
+        The request field it came in, named in errors (``init_image``, ``mask``, …).
+    min_side : int
+        The shortest side accepted (a service may take smaller images than ``MIN_SIDE``).
 
     Returns
     -------
@@ -100,10 +104,10 @@ def load_input(data: bytes) -> Image.Image:
     """
     if len(data) > MAX_INPUT_BYTES:
         raise InvalidImage(
-            f"init image is {len(data):,} bytes; the limit is {mebibytes(MAX_INPUT_BYTES)} "
+            f"{_name(field)} is {len(data):,} bytes; the limit is {mebibytes(MAX_INPUT_BYTES)} "
             f"({MAX_INPUT_BYTES:,} bytes). "
             "Downscale it or save it as JPEG or WebP and try again.",
-            field=_FIELD,
+            field=field,
         )
     from PIL import Image
 
@@ -111,25 +115,27 @@ def load_input(data: bytes) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
-        raise _too_many_pixels(f"init image has over {MAX_INPUT_PIXELS:,} pixels") from None
+        raise _too_many_pixels(
+            f"{_name(field)} has over {MAX_INPUT_PIXELS:,} pixels", field
+        ) from None
     except _DECODE_ERRORS:
         raise InvalidImage(
-            "init image could not be read as an image; send a JPEG, PNG or WebP file.",
-            field=_FIELD,
+            f"{_name(field)} could not be read as an image; send a JPEG, PNG or WebP file.",
+            field=field,
         ) from None
-    _check_header(image)
+    _check_header(image, field, min_side)
     try:
         image.load()
     except _DECODE_ERRORS:
         raise InvalidImage(
-            f"init image is a truncated or corrupt {image.format} file; "
+            f"{_name(field)} is a truncated or corrupt {image.format} file; "
             "export it again as JPEG, PNG or WebP.",
-            field=_FIELD,
+            field=field,
         ) from None
     return image
 
 
-def inspect_input(data: bytes) -> ImageInfo:
+def inspect_input(data: bytes, field: str = _FIELD, min_side: int = MIN_SIDE) -> ImageInfo:
     """Check an init image and describe it.
 
     Parameters
@@ -147,11 +153,13 @@ def inspect_input(data: bytes) -> ImageInfo:
     genpic.errors.InvalidImage
         For every reason listed in ``load_input``.
     """
-    image = load_input(data)
+    image = load_input(data, field, min_side)
     return ImageInfo(_PILLOW_FORMATS[str(image.format)], image.width, image.height)
 
 
-def check_model_limits(size_bytes: int, info: ImageInfo, limits: InputLimits, model: str) -> None:
+def check_model_limits(
+    size_bytes: int, info: ImageInfo, limits: InputLimits, model: str, field: str = _FIELD
+) -> None:
     """Refuse an init image the model itself would refuse, before it is called.
 
     Parameters
@@ -164,6 +172,8 @@ def check_model_limits(size_bytes: int, info: ImageInfo, limits: InputLimits, mo
         What the model accepts.
     model : str
         The model's name, for the message.
+    field : str
+        The request field the image came in.
 
     Raises
     ------
@@ -176,6 +186,11 @@ def check_model_limits(size_bytes: int, info: ImageInfo, limits: InputLimits, mo
     checks = (
         (size_bytes > limits.max_bytes, f"{size_bytes:,} bytes", f"{limits.max_bytes:,.0f} bytes"),
         (short < limits.min_side, shape, f"sides of at least {limits.min_side} px"),
+        (
+            width * height < limits.min_pixels,
+            f"{width * height:,} pixels",
+            f"at least {limits.min_pixels:,} pixels",
+        ),
         (long > limits.max_side, shape, f"sides of at most {limits.max_side:.0f} px"),
         (
             width * height > limits.max_pixels,
@@ -191,8 +206,9 @@ def check_model_limits(size_bytes: int, info: ImageInfo, limits: InputLimits, mo
     for broken, actual, limit in checks:
         if broken:
             raise InvalidImage(
-                f"init image is {actual}; {model} takes {limit}. Resize or crop it and try again.",
-                field=_FIELD,
+                f"{_name(field)} is {actual}; {model} takes {limit}. "
+                "Resize or crop it and try again.",
+                field=field,
             )
 
 
@@ -269,27 +285,34 @@ def encode(image: Image.Image, output_format: str) -> bytes:
     return buffer.getvalue()
 
 
-def _check_header(image: Image.Image) -> None:
+def _check_header(image: Image.Image, field: str, min_side: int) -> None:
     """Reject an opened image by format and size, before its pixels are decoded."""
     if image.format not in _PILLOW_FORMATS:
         raise InvalidImage(
-            f"init image is a {image.format} image; send a JPEG, PNG or WebP image instead.",
-            field=_FIELD,
+            f"{_name(field)} is a {image.format} image; send a JPEG, PNG or WebP image instead.",
+            field=field,
         )
     width, height = image.size
     if width * height > MAX_INPUT_PIXELS:
-        raise _too_many_pixels(f"init image is {width}x{height} px ({width * height:,} pixels)")
-    if min(width, height) < MIN_SIDE:
+        raise _too_many_pixels(
+            f"{_name(field)} is {width}x{height} px ({width * height:,} pixels)", field
+        )
+    if min(width, height) < min_side:
         raise InvalidImage(
-            f"init image is {width}x{height} px; each side must be at least {MIN_SIDE} px.",
-            field=_FIELD,
+            f"{_name(field)} is {width}x{height} px; each side must be at least {min_side} px.",
+            field=field,
         )
 
 
-def _too_many_pixels(what: str) -> InvalidImage:
+def _too_many_pixels(what: str, field: str) -> InvalidImage:
     """Return the error for an init image over ``MAX_INPUT_PIXELS``."""
     return InvalidImage(
         f"{what}; the limit is {MAX_INPUT_PIXELS:,} pixels (for example 3072x3072). "
         "Downscale it and try again.",
-        field=_FIELD,
+        field=field,
     )
+
+
+def _name(field: str) -> str:
+    """How messages name the image a field holds: ``init_image`` is "init image"."""
+    return field.removesuffix("_s3").replace("_", " ")

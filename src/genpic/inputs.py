@@ -1,17 +1,42 @@
-"""Init images for image-to-image: inline base64, or an object the image store reads."""
+"""Input images: an init image for image-to-image, and an edit's image, mask and style image.
+
+Each comes inline (base64) or as ``s3://INPUT_BUCKET/…``, which the image store
+reads (and refuses for any other bucket: the confused-deputy rule).
+"""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+from dataclasses import dataclass, field
 
 from genpic.catalog import describe_image_model
-from genpic.images import MAX_INPUT_BYTES, check_model_limits, inspect_input
-from genpic.request import GenerationRequest
+from genpic.editing import IMAGE_FIELDS, EditRequest
+from genpic.errors import InvalidImage
+from genpic.images import MAX_INPUT_BYTES, ImageInfo, check_model_limits, inspect_input
+from genpic.request import GenerationRequest, s3_location
 from genpic.storage.base import ImageStore
 
 
+@dataclass(frozen=True)
+class EditImages:
+    """An edit's checked images by field (``image``, ``mask``, ``style_image``) and sizes."""
+
+    data: dict[str, bytes]
+    info: dict[str, ImageInfo] = field(default_factory=dict)
+
+    @property
+    def image(self) -> bytes:
+        """The image to edit."""
+        return self.data["image"]
+
+    def sha256(self) -> dict[str, str]:
+        """Return each image's sha256, by field: part of the result-cache key."""
+        return {name: hashlib.sha256(data).hexdigest() for name, data in self.data.items()}
+
+
 class InitImageLoader:
-    """Fetches and checks a request's init image; the store decides which objects may be read."""
+    """Fetches and checks a request's input images; the store decides which objects may be read."""
 
     def __init__(self, store: ImageStore) -> None:
         self._store = store
@@ -28,3 +53,38 @@ class InitImageLoader:
         model = describe_image_model(request.model)
         check_model_limits(len(data), inspect_input(data), model.init_image, model.label)
         return data
+
+    def load_edit(self, request: EditRequest) -> EditImages:
+        """Return an edit's images, each checked against its service's limits.
+
+        Raises
+        ------
+        InvalidImage
+            An image breaks a limit, or the mask is not the image's size (naming the field).
+        """
+        spec, label = request.spec, request.service.label
+        images = EditImages({})
+        for name in IMAGE_FIELDS:
+            data = self._read(request, name)
+            if data is None:
+                continue
+            info = inspect_input(data, name, spec.limits.min_side)
+            check_model_limits(len(data), info, spec.limits, label, name)
+            images.data[name], images.info[name] = data, info
+        image, mask = images.info["image"], images.info.get("mask")
+        if mask is not None and (mask.width, mask.height) != (image.width, image.height):
+            raise InvalidImage(
+                f"mask is {mask.width}x{mask.height} px but the image is "
+                f"{image.width}x{image.height} px; paint the mask on the image's own size.",
+                field="mask",
+            )
+        return images
+
+    def _read(self, request: EditRequest, name: str) -> bytes | None:
+        inline, stored = getattr(request, name), getattr(request, f"{name}_s3")
+        if inline is not None:
+            return base64.b64decode(inline)
+        if stored is None:
+            return None
+        bucket, key = s3_location(stored)
+        return self._store.read_input(bucket, key, MAX_INPUT_BYTES, f"{name}_s3")

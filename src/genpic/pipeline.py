@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 from genpic import backends
 from genpic.catalog import image_cost, lifecycle_warnings, text_cost
 from genpic.deadline import request_deadline
-from genpic.engines.base import ImageEngine, ImageJob
+from genpic.editing import EditRequest
+from genpic.engines.base import EditJob, ImageEngine, ImageJob
 from genpic.enhancers.base import Enhancement, PromptEnhancer, Translation
 from genpic.errors import ContentFiltered
 from genpic.experiment import experiment_for
 from genpic.images import ImageInfo, normalize_output
-from genpic.inputs import InitImageLoader
+from genpic.inputs import EditImages, InitImageLoader
 from genpic.language import detect_language
 from genpic.logs import logger
 from genpic.request import GenerationRequest, parse_request
@@ -74,6 +75,8 @@ class GenerationResult:
     translation: Translation | None = None
     image_id: str | None = None
     cache: CacheStatus | None = None
+    #: An edit's search_prompt / select_prompt as the model got them (translated or not).
+    edit_texts: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def data(self) -> bytes:
@@ -108,6 +111,8 @@ class GenerationResult:
             parameters["negative_prompt"] = request.negative_prompt
         if request.image_to_image:
             parameters["strength"] = request.strength
+        if isinstance(request, EditRequest):
+            parameters.update(_edit_parameters(request, self.edit_texts))
         body: dict[str, Any] = {
             "message": _message(self.preview),
             # The original response's key: an S3 location, so null for local storage.
@@ -126,6 +131,8 @@ class GenerationResult:
             "preview": self.preview,
             "parameters": parameters,
         }
+        if isinstance(request, EditRequest):
+            body["operation"] = request.operation
         if self.enhancement.status != "off":
             body["original_prompt"] = request.prompt
             body["enhanced_prompt"] = self.enhancement.prompt
@@ -230,17 +237,19 @@ class Pipeline:
         timings = Timings()
         with timings.stage("total"), request_deadline(self.settings.request_timeout_s):
             with timings.stage("screen"):
-                self.screens.check_prompt(request.prompt)
-            init_image = self.inputs.load(request)
-            hit = self.memory.lookup(request, init_image) if self.memory else None
+                for what, text in _texts(request).items():
+                    self.screens.check_prompt(text, what)
+            edit = self.inputs.load_edit(request) if isinstance(request, EditRequest) else None
+            init_image = self.inputs.load(request) if edit is None else None
+            hit = self.memory.lookup(request, init_image, edit) if self.memory else None
             if hit is None:
                 with allowance.paid() if allowance else nullcontext():
-                    made = self._generate(request, request_id, init_image, timings)
+                    made = self._generate(request, request_id, init_image, timings, edit)
         if hit is not None:
             if allowance:
                 allowance.free()
             return self._reuse(request, request_id, *hit, timings)
-        data, image, rendered_seed, stored, enhancement, translation = made
+        data, image, rendered_seed, stored, enhancement, translation, edit_texts = made
         result = GenerationResult(
             request=request,
             request_id=request_id,
@@ -254,9 +263,10 @@ class Pipeline:
             timings_ms={k: timings.stages[k] for k in _STAGES},
             cost_usd=self._cost(request, enhancement, translation),
             translation=translation,
+            edit_texts=edit_texts,
         )
         if self.memory is not None:
-            image_id, cache = self.memory.remember(result, init_image)
+            image_id, cache = self.memory.remember(result, init_image, edit)
             result = dataclasses.replace(result, image_id=image_id, cache=cache)
         logger.info(
             "image generated",
@@ -278,24 +288,33 @@ class Pipeline:
         request_id: str,
         init_image: bytes | None,
         timings: Timings,
-    ) -> tuple[bytes, ImageInfo, int, StoredImage, Enhancement, Translation | None]:
+        edit: EditImages | None = None,
+    ) -> tuple[bytes, ImageInfo, int, StoredImage, Enhancement, Translation | None, dict[str, str]]:
         with timings.stage("enhance"):
             enhancement = self._enhance(request)
         with timings.stage("translate"):
             translation = self._translate(request, enhancement)
+            texts = {
+                name: self._translated(text, request.translate)
+                for name, text in _texts(request, with_prompt=False).items()
+            }
         prompt = translation.prompt if translation else enhancement.prompt
         with timings.stage("screen"):
             applied = translation is not None and translation.status == "applied"
             self._screen_rewrite(request, prompt, "translated" if applied else "enhanced")
+            for name, text in texts.items():
+                if text != getattr(request, name):
+                    self.screens.check_prompt(text, f"translated {name}")
         job = ImageJob(
             prompt=prompt,
             model=request.model,
             seed=request.seed,
             output_format=request.output_format,
-            aspect_ratio=None if init_image else request.aspect_ratio,
+            aspect_ratio=None if init_image or edit else request.aspect_ratio,
             negative_prompt=request.negative_prompt,
             init_image=init_image,
             strength=request.strength if init_image else None,
+            edit=_edit_job(request, edit, texts),
         )
         with timings.stage("generate"):
             rendered = self.engine.render(job)
@@ -310,7 +329,7 @@ class Pipeline:
                 image.content_type,
                 self._metadata(request, rendered.seed, request_id),
             )
-        return data, image, rendered.seed, stored, enhancement, translation
+        return data, image, rendered.seed, stored, enhancement, translation, texts
 
     def _reuse(
         self,
@@ -389,8 +408,10 @@ class Pipeline:
         """
         mode = {True: "on", False: "off", None: self.settings.translate}[request.translate]
         enhanced = enhancement.status != "off"
-        if mode == "off" or (
-            enhanced and self.enhancer is not None and self.enhancer.writes_english
+        if (
+            mode == "off"
+            or not request.prompt
+            or (enhanced and self.enhancer is not None and self.enhancer.writes_english)
         ):
             return None
         prompt = enhancement.prompt
@@ -403,6 +424,18 @@ class Pipeline:
         if self.memory is not None:
             return self.memory.prompts.translate(self.enhancer, prompt, detected.language)
         return self.enhancer.translate(prompt, detected.language)
+
+    def _translated(self, text: str, asked: bool | None) -> str:
+        """Return an edit's search or select prompt in English (as given if it cannot be)."""
+        mode = {True: "on", False: "off", None: self.settings.translate}[asked]
+        if mode == "off" or self.enhancer is None:
+            return text
+        detected = detect_language(text, cautious=mode == "auto")
+        if detected.english:
+            return text
+        if self.memory is not None:
+            return self.memory.prompts.translate(self.enhancer, text, detected.language).prompt
+        return self.enhancer.translate(text, detected.language).prompt
 
     def _metadata(self, request: GenerationRequest, seed: int, request_id: str) -> dict[str, str]:
         return {
@@ -423,6 +456,33 @@ class Pipeline:
             if text is not None and text.model:
                 cost += text_cost(text.model, text.input_tokens, text.output_tokens)
         return round(cost, 6)
+
+
+def _texts(request: GenerationRequest, *, with_prompt: bool = True) -> dict[str, str]:
+    """Return the texts a model will read, by field: each passes the screens."""
+    texts = {"prompt": request.prompt} if with_prompt and request.prompt else {}
+    if isinstance(request, EditRequest):
+        texts.update(request.texts())
+    return texts
+
+
+def _edit_job(
+    request: GenerationRequest, edit: EditImages | None, texts: dict[str, str]
+) -> EditJob | None:
+    if edit is None or not isinstance(request, EditRequest):
+        return None
+    return EditJob(request.operation, edit.data, request.values(), texts, request.aspect_ratio)
+
+
+def _edit_parameters(request: EditRequest, texts: dict[str, str]) -> dict[str, Any]:
+    """An edit's part of ``parameters``: the operation and every field the service got."""
+    return {
+        "mode": "edit",
+        "operation": request.operation,
+        "aspect_ratio": request.aspect_ratio if request.spec.aspect_ratio else None,
+        **request.values(),
+        **(texts or request.texts()),
+    }
 
 
 _STAGES = ("screen", "enhance", "translate", "generate", "store", "total")

@@ -24,6 +24,7 @@ from pydantic import (
 from genpic.catalog import (
     DEFAULT_IMAGE_MODEL,
     DEFAULT_STRENGTH,
+    EDIT_OPERATIONS,
     IMAGE_MODELS,
     MAX_PROMPT,
     MAX_SEED,
@@ -166,12 +167,7 @@ class GenerationRequest(BaseModel):
     @pydantic.field_validator("init_image_s3")
     @classmethod
     def _s3_uri(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        match = _S3_URI.match(value)
-        if not match:
-            raise ValueError("must look like s3://INPUT_BUCKET/path/to/image.png")
-        problem = key_problem(match["key"])
+        problem = s3_uri_problem(value) if value is not None else None
         if problem:
             raise ValueError(problem)
         return value
@@ -231,6 +227,25 @@ class GenerationRequest(BaseModel):
         return match["bucket"], match["key"]
 
 
+def s3_uri_problem(uri: str) -> str | None:
+    """Say what is wrong with an ``s3://bucket/key`` input location, or None when usable.
+
+    Which bucket may be read is the image store's rule (``INPUT_BUCKET`` only).
+    """
+    match = _S3_URI.match(uri)
+    if not match:
+        return "must look like s3://INPUT_BUCKET/path/to/image.png"
+    return key_problem(match["key"])
+
+
+def s3_location(uri: str) -> tuple[str, str]:
+    """Return ``(bucket, key)`` of an ``s3://`` location ``s3_uri_problem`` accepted."""
+    match = _S3_URI.match(uri)
+    if match is None:
+        raise ValueError(f"not an s3:// location: {uri!r}")
+    return match["bucket"], match["key"]
+
+
 def idempotency_key_error(key: str) -> str | None:
     """Say what is wrong with an idempotency key, or None when it is usable.
 
@@ -259,6 +274,10 @@ def parse_request(
             'The request body must be a JSON object such as {"prompt": "a cat"}.',
             field="body",
         )
+    if "operation" in payload:
+        from genpic.editing import parse_edit
+
+        return parse_edit(payload, allowed_models=allowed_models)
     if "model" not in payload:
         payload = {**payload, "model": default_model}
     try:
@@ -269,13 +288,13 @@ def parse_request(
         raise as_validation_error(exc, GenerationRequest) from None
     problems = _beyond_model_limits(request)
     if problems:
-        raise _validation_error(problems)
+        raise validation_error(problems)
     if request.enhance_prompt is None:
         request = request.model_copy(update={"enhance_prompt": enhance_default})
         request._enhance_defaulted = True
     problems = _variant_rules(request)
     if problems:
-        raise _validation_error(problems)
+        raise validation_error(problems)
     return request
 
 
@@ -296,6 +315,15 @@ def _beyond_model_limits(request: GenerationRequest) -> list[dict[str, str]]:
     if model is None:
         return []
     problems = []
+    if "generate" not in model.operations:
+        problems.append(
+            _detail(
+                "model",
+                f"{model.label} edits images; send it to POST /edit with "
+                f'"operation": "{model.operations[0]}"',
+            )
+        )
+        return problems
     if request.image_to_image and not model.image_to_image:
         capable = ", ".join(m.model_id for m in IMAGE_MODELS.values() if m.image_to_image)
         problems.append(
@@ -336,10 +364,11 @@ def as_validation_error(exc: pydantic.ValidationError, model: type[BaseModel]) -
     for error in exc.errors(include_url=False):
         field = ".".join(str(part) for part in error["loc"]) or "body"
         details.append(_detail(field, _describe(error, model)))
-    return _validation_error(details)
+    return validation_error(details)
 
 
-def _validation_error(details: list[dict[str, str]]) -> ValidationError:
+def validation_error(details: list[dict[str, str]]) -> ValidationError:
+    """Return one ``ValidationError`` for ``details`` (``field``/``message`` pairs), first first."""
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
     return ValidationError(
         f"Invalid request: {summary}.", field=details[0]["field"], details=details
@@ -399,6 +428,7 @@ def _literal_message(error: Any, limits: Mapping[str, Any]) -> str:
         "output_format": OUTPUT_FORMATS,
         "enhancement_style": ENHANCEMENT_STYLES,
         "styles": ENHANCEMENT_STYLES,
+        "operation": tuple(EDIT_OPERATIONS),
     }.get(str(field))
     if choices is None:  # a single allowed value, such as feedback's preferred: true
         return f"must be {str(limits.get('expected', '')).lower()}"

@@ -20,6 +20,7 @@ import botocore.session
 from botocore.model import StringShape, StructureShape
 from PIL import Image
 
+from tests.support import stability_services
 from tests.support.bedrock_control import ControlPlane
 from tests.support.served import Served
 
@@ -39,6 +40,11 @@ _MUST_START = (
 _MUST_ALTERNATE = (
     "A conversation must alternate between user and assistant roles. "
     "Make sure the conversation alternates between user and assistant roles and try again."
+)
+# What Bedrock answers an image service invoked by its bare id: it has no on-demand capacity.
+_ON_DEMAND = (
+    "Invocation of model ID {} with on-demand throughput isn't supported. Retry your request "
+    "with the ID or ARN of an inference profile that contains this model."
 )
 _ROUTE = re.compile(r"^/model/([^/]+)/(invoke|converse)$")
 _GUARDRAIL_ROUTE = re.compile(r"^/guardrail/([^/]+)/version/([^/]+)/apply$")
@@ -505,8 +511,15 @@ class BedrockDouble(Served):
         if model_id in AMAZON_IMAGE_MODELS:
             return self._invoke_amazon(model_id, body)
         # The Stability models answer through their US cross-region profiles too.
-        if model_id.startswith("us."):
+        profiled = model_id.startswith("us.")
+        if profiled:
             model_id = _base_model(model_id)
+        if model_id in stability_services.SERVICES:
+            if not profiled:
+                raise _invalid(_ON_DEMAND.format(model_id))
+            with self._lock:
+                reason = self._filter
+            return stability_services.answer(model_id, body, _malformed, _invalid, reason)
         if model_id not in IMAGE_MODELS:
             raise _invalid("The provided model identifier is invalid.")
         extra = sorted(set(body) - IMAGE_KEYS)

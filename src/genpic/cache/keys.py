@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from genpic.editing import EditRequest
 from genpic.request import GenerationRequest
 
 VERSION = 1
@@ -47,6 +48,7 @@ def result_key(
     init_image_sha256: str | None,
     translate_mode: str,
     backends: Backends,
+    edit_images_sha256: Mapping[str, str] | None = None,
 ) -> str:
     """Return the result-cache key of one single-image request generated with ``seed``.
 
@@ -62,13 +64,15 @@ def result_key(
         ``on``, ``off`` or ``auto``: the request's ``translate`` or the deployment's.
     backends
         The engine, enhancer and text model that turn the request into an image.
+    edit_images_sha256
+        For an edit, the sha256 of each of its images by field (``image``, ``mask``, …).
     """
     enhancing = bool(request.enhance_prompt)
     image_to_image = init_image_sha256 is not None
     # Translation only happens when not enhancing (the enhancer writes English).
     translating = not enhancing and translate_mode != "off"
     text_backend = enhancing or translating
-    fields = {
+    fields: dict[str, Any] = {
         "prompt": request.prompt,
         "negative_prompt": request.negative_prompt,
         "model": request.model,
@@ -84,7 +88,23 @@ def result_key(
         "enhancer": backends.enhancer if text_backend else None,
         "text_model": backends.text_model if text_backend else None,
     }
+    if edit_images_sha256 is not None:
+        # Only edits add the key, so every other request keeps its key.
+        fields["edit"] = edit_fields(request, edit_images_sha256)
     return digest("result", fields)
+
+
+def edit_fields(request: GenerationRequest, images_sha256: Mapping[str, str]) -> dict[str, Any]:
+    """Return what, beyond a generation's fields, decides an edit's image."""
+    fields: dict[str, Any] = {"images_sha256": dict(images_sha256)}
+    if isinstance(request, EditRequest):
+        fields.update(
+            operation=request.operation,
+            values=request.values(),
+            texts=request.texts(),
+            aspect_ratio=request.aspect_ratio if request.spec.aspect_ratio else None,
+        )
+    return fields
 
 
 def prompt_key(kind: str, prompt: str, style: str | None, enhancer: str, model: str | None) -> str:

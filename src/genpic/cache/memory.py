@@ -17,6 +17,7 @@ from genpic.logs import logger
 from genpic.records.base import CACHE_HITS, CACHE_MISSES, SAVED_USD, ImageRecord, new_id
 
 if TYPE_CHECKING:
+    from genpic.inputs import EditImages
     from genpic.pipeline import GenerationResult
     from genpic.records.base import RecordStore
     from genpic.request import GenerationRequest
@@ -49,12 +50,12 @@ class Memory:
         self._backends = backends
 
     def lookup(
-        self, request: GenerationRequest, init_image: bytes | None
+        self, request: GenerationRequest, init_image: bytes | None, edit: EditImages | None = None
     ) -> tuple[CachedImage, StoredImage] | None:
         """Return the cached image for ``request``, or None (a random seed never hits)."""
         if not request.cache or request.seed == 0:
             return None
-        hit = self.results.lookup(self._key(request, init_image, request.seed))
+        hit = self.results.lookup(self._key(request, init_image, request.seed, edit))
         if hit is None:
             self.records.add_counts({CACHE_MISSES: 1})
         else:
@@ -62,7 +63,7 @@ class Memory:
         return hit
 
     def remember(
-        self, result: GenerationResult, init_image: bytes | None
+        self, result: GenerationResult, init_image: bytes | None, edit: EditImages | None = None
     ) -> tuple[str, CacheStatus]:
         """Record a new image and offer it to the cache; return its id and cache status.
 
@@ -76,12 +77,18 @@ class Memory:
         try:
             self.records.put_image(self._image_record(image_id, result, status))
             if request.cache:
-                self.results.fill(self._key(request, init_image, result.seed), image_id)
+                self.results.fill(self._key(request, init_image, result.seed, edit), image_id)
         except Exception:
             logger.exception("could not record the image", extra={"image_id": image_id})
         return image_id, status
 
-    def _key(self, request: GenerationRequest, init_image: bytes | None, seed: int) -> str:
+    def _key(
+        self,
+        request: GenerationRequest,
+        init_image: bytes | None,
+        seed: int,
+        edit: EditImages | None,
+    ) -> str:
         digest = hashlib.sha256(init_image).hexdigest() if init_image is not None else None
         mode = {True: "on", False: "off", None: self._settings.translate}[request.translate]
         return result_key(
@@ -90,6 +97,7 @@ class Memory:
             init_image_sha256=digest,
             translate_mode=mode,
             backends=self._backends,
+            edit_images_sha256=edit.sha256() if edit is not None else None,
         )
 
     def _image_record(

@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from genpic.vocabulary import AspectRatio, OutputFormat
+
+
+@dataclass(frozen=True)
+class EditJob:
+    """What an edit adds to a job: its operation, images and fields, ready to send.
+
+    ``texts`` holds ``search_prompt`` / ``select_prompt`` as the model gets them
+    (translated when they were not English).
+    """
+
+    operation: str
+    images: Mapping[str, bytes]
+    values: Mapping[str, float] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict)
+    aspect_ratio: AspectRatio = "1:1"
+
+    @property
+    def image(self) -> bytes:
+        """The image to edit."""
+        return self.images["image"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +42,7 @@ class ImageJob:
     negative_prompt: str | None = None
     init_image: bytes | None = None
     strength: float | None = None
+    edit: EditJob | None = None
 
     @property
     def image_to_image(self) -> bool:

@@ -15,11 +15,13 @@ from genpic.engines.amazon_image import AmazonImageFamily
 from genpic.engines.base import ImageEngine, ImageJob, RenderedImage
 from genpic.engines.family import ImageFamily
 from genpic.engines.stability import StabilityFamily
+from genpic.engines.stability_edit import StabilityEditFamily
 from genpic.errors import ModelUnavailable
 from genpic.settings import Settings
 
 FAMILIES: dict[Family, ImageFamily] = {
     "stability": StabilityFamily(),
+    "stability-edit": StabilityEditFamily(),
     "amazon-image": AmazonImageFamily(),
 }
 

@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from genpic.catalog import DEFAULT_STRENGTH, MAX_SEED, STABILITY_SIZES, image_model
 from genpic.engines.base import ImageEngine, ImageJob, RenderedImage
 from genpic.engines.caption import draw_caption
+from genpic.engines.preview_edits import UNCAPTIONED, render_edit
 from genpic.images import encode, load_input
 
 RGB = tuple[int, int, int]
@@ -109,6 +110,11 @@ class PreviewEngine(ImageEngine):
         seed = job.seed or secrets.randbelow(model.max_seed if model else MAX_SEED) + 1
         rng = random.Random(_job_hash(job, seed))
         palette = _palette(job.prompt, rng)
+        if job.edit is not None and model is not None and model.edit is not None:
+            image = render_edit(job.edit, model.edit, palette)
+            if job.edit.operation not in UNCAPTIONED:
+                draw_caption(image, job.prompt, seed)
+            return RenderedImage(data=encode(image, job.output_format), seed=seed)
         if job.init_image is not None:
             image = _restyle(job.init_image, palette, _strength(job))
         else:

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from genpic import __version__
 from genpic.crosssite import DEFAULT_BIND, site_rules
 from genpic.errors import RATE_LIMIT_HEADERS, GenpicError, NotFound
-from genpic.http import apidocs, core, document, errors, images, jobs, openai_compat, records
+from genpic.http import apidocs, core, document, edits, errors, images, jobs, openai_compat, records
 from genpic.http.context import Genpic
 from genpic.http.errors import REQUEST_ID_HEADER
 from genpic.http.middleware import CorsMiddleware, GateMiddleware, RequestIdMiddleware
@@ -73,7 +73,7 @@ def create_app(
     app.state.genpic = state
     errors.install(app)
     document.install(app, settings)
-    for module in (core, images, records, jobs, openai_compat):
+    for module in (core, edits, images, records, jobs, openai_compat):
         app.include_router(module.router)
     apidocs.install(app)
     _page(app)

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from genpic import __version__, idempotency, variants
 from genpic.cache.results import cache_header
+from genpic.editing import is_edit
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
 from genpic.http.errors import route_entry
@@ -134,8 +135,13 @@ async def compare(request: Request, app: App, rid: RequestId, who: Client) -> di
 
 
 async def parse(request: Request, app: Genpic, *, enhance_default: bool) -> GenerationRequest:
-    """Validate the JSON body exactly as the Lambda handlers do."""
-    return app.pipeline.parse(await json_payload(request), enhance_default=enhance_default)
+    """Validate the JSON body exactly as the Lambda handlers do; an edit goes to ``/edit``."""
+    payload = await json_payload(request)
+    if is_edit(payload):
+        raise ValidationError(
+            "Invalid request: operation: edits are made by POST /edit.", field="operation"
+        )
+    return app.pipeline.parse(payload, enhance_default=enhance_default)
 
 
 async def _generate(

@@ -17,6 +17,7 @@ from fastapi.openapi.utils import get_openapi
 
 from genpic.catalog import MAX_PROMPT, MAX_SEED, image_model, retirement
 from genpic.http import schemas as bodies
+from genpic.http.edit_schema import edit_schema
 from genpic.http.errors import OPENAI_PREFIX, REQUEST_ID_HEADER
 from genpic.http.middleware import OPEN_PATHS
 from genpic.http.openai_compat import openai_parameters
@@ -45,6 +46,7 @@ REQUEST_SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "feedback": bodies.feedback_schema,
     "openai-generation": lambda: openai_parameters(edit=False),
     "openai-edit": lambda: openai_parameters(edit=True),
+    "edit": edit_schema,
 }
 _REASONS = {
     400: "The request is malformed; `field` names what to fix",

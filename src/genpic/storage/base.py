@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from genpic.errors import Forbidden, StorageError
+from genpic.errors import Forbidden, GenpicError, StorageError
 from genpic.keys import new_output_key
 
 _KEY_ATTEMPTS = 5
@@ -68,7 +68,9 @@ class ImageStore(ABC):
         A missing object is ``InvalidImage`` on ``init_image_s3``.
         """
 
-    def read_input(self, bucket: str, key: str, max_bytes: int) -> bytes:
+    def read_input(
+        self, bucket: str, key: str, max_bytes: int, field: str = "init_image_s3"
+    ) -> bytes:
         """Return the init image at ``s3://bucket/key``, refusing any bucket but ``input_bucket``.
 
         Parameters
@@ -88,17 +90,23 @@ class ImageStore(ABC):
         """
         if self.input_bucket is None:
             raise Forbidden(
-                "init_image_s3 needs INPUT_BUCKET to be configured; send init_image "
+                f"{field} needs INPUT_BUCKET to be configured; send {field.removesuffix('_s3')} "
                 "(base64) instead, or set INPUT_BUCKET.",
-                field="init_image_s3",
+                field=field,
             )
         if bucket != self.input_bucket:
             raise Forbidden(
-                f"init_image_s3 must be in s3://{self.input_bucket}/; this deployment does not "
+                f"{field} must be in s3://{self.input_bucket}/; this deployment does not "
                 f"read bucket {bucket!r}.",
-                field="init_image_s3",
+                field=field,
             )
-        return self.get_input(bucket, key, max_bytes)
+        try:
+            return self.get_input(bucket, key, max_bytes)
+        except GenpicError as exc:
+            # The stores name init_image_s3; an edit's mask_s3 or image_s3 is its own field.
+            if exc.field is not None:
+                exc.field = field
+            raise
 
     def save(
         self,
