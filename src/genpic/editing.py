@@ -189,16 +189,17 @@ def parse_edit(
 
 def _applicable(request: EditRequest, payload: Mapping[str, Any]) -> list[dict[str, str]]:
     """Name each sent field the operation does not take."""
-    taken = _ALWAYS | request.spec.fields
+    fields = request.spec.fields
+    own = sorted(name for name in fields if not name.endswith("_s3"))
     problems = []
     for name in payload:
-        if name in taken or name not in EditRequest.model_fields:
+        if name in _ALWAYS or name in fields or name not in EditRequest.model_fields:
             continue
         why = (
             f"{request.operation} chooses its model and input; send image or image_s3"
             if name in _GENERATION_ONLY
             else f"{request.operation} does not take {name}; it takes "
-            + ", ".join(sorted(taken - {"operation"}))
+            + (", ".join(own) or "only the image")
         )
         problems.append({"field": name, "message": why})
     return problems
@@ -238,3 +239,11 @@ def _rules(request: EditRequest, allowed: tuple[str, ...]) -> list[dict[str, str
             f"hold; use {' or '.join(spec.output_formats)}",
         )
     return problems
+
+
+def screened_texts(request: GenerationRequest, *, with_prompt: bool = True) -> dict[str, str]:
+    """Return the texts a model will read, by field: each passes the screens."""
+    texts = {"prompt": request.prompt} if with_prompt and request.prompt else {}
+    if isinstance(request, EditRequest):
+        texts.update(request.texts())
+    return texts

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from genpic import backends
 from genpic.catalog import image_cost, lifecycle_warnings, text_cost
 from genpic.deadline import request_deadline
-from genpic.editing import EditRequest
+from genpic.editing import EditRequest, screened_texts
 from genpic.engines.base import EditJob, ImageEngine, ImageJob
 from genpic.enhancers.base import Enhancement, PromptEnhancer, Translation
 from genpic.errors import ContentFiltered
@@ -237,7 +237,7 @@ class Pipeline:
         timings = Timings()
         with timings.stage("total"), request_deadline(self.settings.request_timeout_s):
             with timings.stage("screen"):
-                for what, text in _texts(request).items():
+                for what, text in screened_texts(request).items():
                     self.screens.check_prompt(text, what)
             edit = self.inputs.load_edit(request) if isinstance(request, EditRequest) else None
             init_image = self.inputs.load(request) if edit is None else None
@@ -296,7 +296,7 @@ class Pipeline:
             translation = self._translate(request, enhancement)
             texts = {
                 name: self._translated(text, request.translate)
-                for name, text in _texts(request, with_prompt=False).items()
+                for name, text in screened_texts(request, with_prompt=False).items()
             }
         prompt = translation.prompt if translation else enhancement.prompt
         with timings.stage("screen"):
@@ -456,14 +456,6 @@ class Pipeline:
             if text is not None and text.model:
                 cost += text_cost(text.model, text.input_tokens, text.output_tokens)
         return round(cost, 6)
-
-
-def _texts(request: GenerationRequest, *, with_prompt: bool = True) -> dict[str, str]:
-    """Return the texts a model will read, by field: each passes the screens."""
-    texts = {"prompt": request.prompt} if with_prompt and request.prompt else {}
-    if isinstance(request, EditRequest):
-        texts.update(request.texts())
-    return texts
 
 
 def _edit_job(

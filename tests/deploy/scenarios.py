@@ -30,6 +30,8 @@ class Send(Protocol):
 
 
 UPLOAD_KEY = "uploads/photo.png"
+MASK_KEY = "uploads/mask.png"
+SMALL_KEY = "uploads/small.png"
 
 
 @dataclass
@@ -62,12 +64,38 @@ def pipeline_paths(send: Send, deployed: Deployed, *, idempotency: bool = True) 
     for model in deployed.image_models:
         send({"prompt": "a fox", "model": model, "translate": False})
     send({"prompt": "con mèo đen ngủ trên mái nhà"})  # translated by the text model
+    edit_paths(send, deployed)
     if idempotency:
         # A 5xx is not remembered: the key is released for a retry.
         deployed.bedrock.inject(
             *[Fault("ServiceUnavailableException", operation="InvokeModel")] * 3
         )
         send({"prompt": "a storm", "idempotency_key": "k-2"}, expect_failure=True)
+
+
+def edit_paths(send: Send, deployed: Deployed) -> None:
+    """One edit per image service: each is a model the roles must allow (and only those)."""
+    image = f"s3://{deployed.input_bucket}/{UPLOAD_KEY}"
+    mask = f"s3://{deployed.input_bucket}/{MASK_KEY}"
+    deployed.s3.put_object(Bucket=deployed.input_bucket, Key=MASK_KEY, Body=image_bytes(fmt="PNG"))
+    small = image_bytes((256, 192), "PNG")  # the fast upscaler takes at most 1,048,576 pixels
+    deployed.s3.put_object(Bucket=deployed.input_bucket, Key=SMALL_KEY, Body=small)
+    for fields in (
+        {"operation": "inpaint", "prompt": "a door", "mask_s3": mask},
+        {"operation": "outpaint", "left": 64},
+        {"operation": "erase", "mask_s3": mask},
+        {"operation": "search_replace", "prompt": "a dog", "search_prompt": "cat"},
+        {"operation": "search_recolor", "prompt": "a green car", "select_prompt": "car"},
+        {"operation": "remove_background"},
+        {"operation": "upscale_fast", "image_s3": f"s3://{deployed.input_bucket}/{SMALL_KEY}"},
+        {"operation": "upscale_conservative", "prompt": "a photo"},
+        {"operation": "upscale_creative", "prompt": "a photo"},
+        {"operation": "sketch", "prompt": "a castle"},
+        {"operation": "structure", "prompt": "a castle"},
+        {"operation": "style_guide", "prompt": "a cat"},
+        {"operation": "style_transfer", "style_image_s3": image},
+    ):
+        send({"image_s3": image, "translate": False, **fields})
 
 
 def _handler_send(name: str) -> Send:
@@ -89,7 +117,7 @@ def _api(method: str, path: str, body: dict[str, Any] | None = None) -> tuple[in
 
 
 def _api_send(payload: dict[str, Any], expect_failure: bool = False) -> dict[str, Any]:
-    status, body = _api("POST", "/generate", payload)
+    status, body = _api("POST", "/edit" if "operation" in payload else "/generate", payload)
     assert (status >= 500) == expect_failure, body
     return dict(body)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from genpic.cli.batch import batch, jobs
 from genpic.cli.doctor import doctor
+from genpic.cli.edit import edit
 from genpic.cli.generate import generate
 from genpic.cli.main import app
 from genpic.cli.models import models
@@ -15,6 +16,7 @@ from genpic.cli.stats import stats
 from genpic.http.serve import serve
 
 app.command()(generate)
+app.command()(edit)
 app.command()(serve)
 app.command()(stats)
 app.command()(batch)

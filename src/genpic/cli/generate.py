@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +10,7 @@ import typer
 
 from genpic.cli import options
 from genpic.cli.output import Reporter
-from genpic.errors import StorageError, ValidationError, as_public_error
+from genpic.errors import StorageError, as_public_error
 from genpic.logs import logger
 from genpic.request import GenerationRequest
 from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES, OUTPUT_FORMATS
@@ -134,7 +133,7 @@ def generate(
             "enhance_prompt": enhance,
             "enhancement_style": style,
             "translate": translate,
-            **_init_image_fields(init_image),
+            **options.image_fields(init_image, "init_image"),
         }
         # An option not given is a field left out, so the request's own default applies.
         payload = {field: value for field, value in given.items() if value is not None}
@@ -149,26 +148,12 @@ def generate(
         reporter.failure(options.for_cli(error), request_id)
     body = result.to_body()
     if output is not None:
-        _save(result.data, output, body, reporter)
+        save(result.data, output, body, reporter)
     reporter.success(body, output)
 
 
-def _init_image_fields(init_image: str | None) -> dict[str, Any]:
-    if init_image is None:
-        return {}
-    if init_image.startswith("s3://"):
-        return {"init_image_s3": init_image}
-    path = Path(init_image).expanduser()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(
-            f"Cannot read --init-image {path}: {exc.strerror}.", field="init_image"
-        ) from None
-    return {"init_image": base64.b64encode(data).decode("ascii")}
-
-
-def _save(data: bytes, output: Path, body: dict[str, Any], reporter: Reporter) -> None:
+def save(data: bytes, output: Path, body: dict[str, Any], reporter: Reporter) -> None:
+    """Write the image to ``-o``; a failure still says where the paid-for image is stored."""
     try:
         output.write_bytes(data)
     except OSError as exc:

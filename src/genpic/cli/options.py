@@ -6,10 +6,12 @@ The API names request fields (``aspect_ratio``); a CLI user typed options (``--a
 
 from __future__ import annotations
 
+import base64
 import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from genpic.errors import GenpicError, ValidationError
 from genpic.vocabulary import FORMAT_ALIASES, OUTPUT_FORMATS, OutputFormat, format_for_suffix
@@ -27,6 +29,27 @@ OPTIONS: dict[str, str] = {
     "strength": "--strength",
     "enhance_prompt": "--enhance",
     "enhancement_style": "--style",
+    # genpic edit
+    "operation": "OPERATION",
+    "image": "IMAGE",
+    "image_s3": "IMAGE",
+    "mask": "--mask",
+    "mask_s3": "--mask",
+    "style_image": "--style-image",
+    "style_image_s3": "--style-image",
+    "search_prompt": "--search-prompt",
+    "select_prompt": "--select-prompt",
+    "grow_mask": "--grow-mask",
+    "left": "--left",
+    "right": "--right",
+    "up": "--up",
+    "down": "--down",
+    "creativity": "--creativity",
+    "control_strength": "--control-strength",
+    "fidelity": "--fidelity",
+    "composition_fidelity": "--composition-fidelity",
+    "style_strength": "--style-strength",
+    "change_strength": "--change-strength",
 }
 # API advice that makes no sense on the command line, and what to say instead.
 _ADVICE = {"send init_image (base64) instead": "give a local file instead"}
@@ -38,15 +61,20 @@ _NAMES = sorted(f".{name}" for name in (*OUTPUT_FORMATS, *FORMAT_ALIASES))
 SUFFIXES = f"{', '.join(_NAMES[:-1])} or {_NAMES[-1]}"
 
 
-def for_cli(error: GenpicError) -> GenpicError:
-    """Return ``error`` with its message naming options instead of request fields."""
+def for_cli(error: GenpicError, names: Mapping[str, str] | None = None) -> GenpicError:
+    """Return ``error`` with its message naming options instead of request fields.
+
+    ``names`` overrides ``OPTIONS`` for one command (``genpic edit`` takes ``--prompt``).
+    """
+    table = {**OPTIONS, **(names or {})}
     if error.details:
         message = "; ".join(
-            f"{option_for(d['field'])}: {_reword(d['message'])}" for d in error.details
+            f"{table.get(d['field'], d['field'])}: {_reword(d['message'], table)}"
+            for d in error.details
         )
         message += "."
     else:
-        message = _reword(error.message)
+        message = _reword(error.message, table)
     if message == error.message:
         return error
     return type(error)(
@@ -59,10 +87,10 @@ def option_for(field: str | None) -> str | None:
     return OPTIONS.get(field, field) if field is not None else None
 
 
-def _reword(message: str) -> str:
+def _reword(message: str, table: Mapping[str, str]) -> str:
     for api, cli in _ADVICE.items():
         message = message.replace(api, cli)
-    return _FIELD_NAMES.sub(lambda match: OPTIONS[match[1]], message)
+    return _FIELD_NAMES.sub(lambda match: table[match[1]], message)
 
 
 def refuse_ignored(
@@ -130,3 +158,19 @@ def _check_writable(path: Path) -> None:
 
 def _refuse(message: str) -> NoReturn:
     raise ValidationError(message)
+
+
+def image_fields(value: str | None, field: str) -> dict[str, Any]:
+    """Return ``{field: base64}`` for a local file, ``{field_s3: uri}`` for ``s3://…``."""
+    if value is None:
+        return {}
+    if value.startswith("s3://"):
+        return {f"{field}_s3": value}
+    path = Path(value).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(
+            f"Cannot read {OPTIONS.get(field, field)} {path}: {exc.strerror}.", field=field
+        ) from None
+    return {field: base64.b64encode(data).decode("ascii")}

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from genpic import variants
+from genpic.editing import IMAGE_FIELDS, screened_texts
 from genpic.errors import ConfigurationError, ContentFiltered, GenpicError, ValidationError
 from genpic.jobs import webhooks
 from genpic.jobs.base import Batch, Job, JobStore, new_job_id, queued_job
@@ -186,17 +187,19 @@ class Jobs:
             if not isinstance(webhook_url, str):
                 raise ValidationError("webhook_url must be an http(s) URL.", field="webhook_url")
             webhooks.check_url(webhook_url, allow_private=settings.webhook_allow_private)
-        if fields.get("init_image") is not None:
-            # A job's request is stored (a DynamoDB item holds 400 KB): images go by reference.
-            raise ValidationError(
-                "jobs take init images by reference: upload with POST /uploads and send "
-                "init_image_s3 instead of init_image.",
-                field="init_image",
-            )
+        for name in ("init_image", *IMAGE_FIELDS):
+            if fields.get(name) is not None:
+                # A job's request is stored (a DynamoDB item holds 400 KB): images by reference.
+                raise ValidationError(
+                    "jobs take images by reference: upload with POST /uploads and send "
+                    f"{name}_s3 instead of {name}.",
+                    field=name,
+                )
         request = self.pipeline.parse(fields, enhance_default=ENHANCE_DEFAULT)
         # A prompt the blocklist refuses is refused now, never a job that fails later; the
         # guardrail (a paid call) screens when the job runs.
-        self.pipeline.screens.check_blocklist(request.prompt, field="prompt")
+        for field, text in screened_texts(request).items():
+            self.pipeline.screens.check_blocklist(text, field=field)
         job = queued_job(fields, self.store.clock(), webhook_url=webhook_url, batch_id=batch_id)
         return job, len(variants.expand(request))
 
