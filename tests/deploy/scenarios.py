@@ -95,7 +95,8 @@ def edit_paths(send: Send, deployed: Deployed) -> None:
         {"operation": "style_guide", "prompt": "a cat"},
         {"operation": "style_transfer", "style_image_s3": image},
     ):
-        send({"image_s3": image, "translate": False, **fields})
+        made = send({"image_s3": image, **fields})
+        assert made.get("operation") == fields["operation"], made
 
 
 def _handler_send(name: str) -> Send:

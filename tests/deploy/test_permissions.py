@@ -25,6 +25,7 @@ import boto3
 import pytest
 
 from genpic.aws import handlers
+from genpic.catalog import EDIT_MODELS, base_model_id
 from tests.conftest import REGION
 from tests.deploy import scenarios
 from tests.deploy.cfn import ACCOUNT, ROOT, Evaluator
@@ -65,6 +66,7 @@ OVERRIDES = {
     },
 }
 _METHODS: dict[str, set[str]] = {}
+EDIT_BASE_IDS = frozenset(base_model_id(m.model_id) for m in EDIT_MODELS)
 
 
 def platform_grants(evaluator: Evaluator, function: str) -> set[tuple[str, str]]:
@@ -125,7 +127,9 @@ def _deployed(
             yield
             del recording.calls[calls:]
 
-        models = tuple(env["GENPIC_ALLOWED_MODELS"].split(","))
+        # The text-to-image models; the image services are called by scenarios.edit_paths.
+        allowed = env["GENPIC_ALLOWED_MODELS"].split(",")
+        models = tuple(m for m in allowed if base_model_id(m) not in EDIT_BASE_IDS)
         deployed = scenarios.Deployed(
             s3, sqs, bedrock, receiver, env["OUTPUT_BUCKET"], env["INPUT_BUCKET"], queue_url,
             models, pause,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from genpic.catalog import SD35_LARGE, STABLE_IMAGE_CORE, STABLE_IMAGE_ULTRA
+from genpic.catalog import EDIT_MODELS, SD35_LARGE, STABLE_IMAGE_CORE, STABLE_IMAGE_ULTRA
 from genpic.errors import ConfigurationError
 from genpic.settings import Settings
 
@@ -21,7 +21,9 @@ def test_laptop_defaults_are_offline() -> None:
     assert settings.data_dir == Path("genpic-data")
     assert settings.region == "us-west-2"
     assert settings.text_model == "amazon.nova-pro-v1:0"
-    assert settings.allowed_models == (SD35_LARGE, STABLE_IMAGE_CORE, STABLE_IMAGE_ULTRA)
+    # The three text-to-image models, then the 13 image services behind POST /edit.
+    assert settings.allowed_models[:3] == (SD35_LARGE, STABLE_IMAGE_CORE, STABLE_IMAGE_ULTRA)
+    assert settings.allowed_models[3:] == tuple(m.model_id for m in EDIT_MODELS)
     assert (settings.model_timeout_s, settings.enhance_timeout_s) == (20.0, 6.0)
 
 
