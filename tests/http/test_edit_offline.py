@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from PIL import Image, ImageChops
 
 from genpic.catalog import EDIT_OPERATIONS
+from tests.support.jobs import wait_for
 
 
 def _png(image: Image.Image) -> bytes:
@@ -149,8 +150,29 @@ def test_an_edit_without_operation_is_a_400_on_operation(client: TestClient) -> 
     assert (response.status_code, response.json()["field"]) == (400, "operation")
 
 
-def test_an_edit_job_runs_like_any_job(client: TestClient) -> None:
-    response = client.post("/jobs", json={"operation": "upscale_fast", "image_s3": "s3://x/y.png"})
-    # Jobs take images by reference; with no input bucket here the job is refused or queued,
-    # never a 500, and it is parsed as an edit (the field named is the edit's).
-    assert response.status_code < 500, response.text
+def _uploaded(client: TestClient, image: Image.Image) -> str:
+    response = client.post("/uploads", files={"file": ("i.png", _png(image), "image/png")})
+    assert response.status_code == 200, response.text
+    uri: str = response.json()["init_image_s3"]
+    return uri
+
+
+def test_an_edit_job_and_a_batch_line_are_edits(client: TestClient) -> None:
+    uri = _uploaded(client, _subject())
+    submitted = client.post("/jobs", json={"operation": "upscale_fast", "image_s3": uri})
+    assert submitted.status_code == 202, submitted.text
+    job = wait_for(client, submitted.json()["job_id"])
+    assert job["status"] == "succeeded", job
+    assert (job["result"]["operation"], job["result"]["width"]) == ("upscale_fast", 1280)
+    batch = client.post(
+        "/batches", json={"requests": [{"operation": "remove_background", "image_s3": uri}]}
+    )
+    assert batch.status_code == 202, batch.text
+    [job_id] = batch.json()["jobs"]
+    line = wait_for(client, job_id)
+    assert line["result"]["operation"] == "remove_background", line
+
+
+def test_a_job_takes_edit_images_by_reference_only(client: TestClient) -> None:
+    response = client.post("/jobs", json={"operation": "upscale_fast", "image": _b64(_subject())})
+    assert (response.status_code, response.json()["field"]) == (400, "image")
