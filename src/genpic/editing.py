@@ -8,8 +8,6 @@ only reads the declarations, so a new operation never adds a branch here.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
@@ -21,6 +19,7 @@ from genpic.request import (
     WHOLE,
     GenerationRequest,
     as_validation_error,
+    inline_image,
     s3_uri_problem,
     validation_error,
     visible,
@@ -103,14 +102,7 @@ class EditRequest(GenerationRequest):
     @pydantic.field_validator("image", "mask", "style_image")
     @classmethod
     def _inline(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        payload = value.split(",", 1)[1] if value.startswith("data:") else value
-        try:
-            base64.b64decode(payload, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError("must be a base64-encoded JPEG, PNG or WebP image") from None
-        return payload
+        return inline_image(value) if value is not None else None
 
     @pydantic.field_validator("image_s3", "mask_s3", "style_image_s3")
     @classmethod

@@ -175,14 +175,7 @@ class GenerationRequest(BaseModel):
     @pydantic.field_validator("init_image")
     @classmethod
     def _base64(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        payload = value.split(",", 1)[1] if value.startswith("data:") else value
-        try:
-            base64.b64decode(payload, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError("must be a base64-encoded JPEG, PNG or WebP image") from None
-        return payload
+        return inline_image(value) if value is not None else None
 
     @pydantic.field_validator("idempotency_key")
     @classmethod
@@ -225,6 +218,16 @@ class GenerationRequest(BaseModel):
         if match is None:
             raise ValidationError("init_image_s3 is not set", field="init_image_s3")
         return match["bucket"], match["key"]
+
+
+def inline_image(value: str) -> str:
+    """Return the base64 payload of an inline image (a ``data:`` URL too), or raise ValueError."""
+    payload = value.split(",", 1)[1] if value.startswith("data:") else value
+    try:
+        base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("must be a base64-encoded JPEG, PNG or WebP image") from None
+    return payload
 
 
 def s3_uri_problem(uri: str) -> str | None:

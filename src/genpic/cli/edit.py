@@ -6,18 +6,15 @@ refused by the same rules as the API, worded with the option's name.
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from genpic.catalog import EDIT_OPERATIONS
 from genpic.cli import options
-from genpic.cli.generate import save
+from genpic.cli.generate import make
 from genpic.cli.output import Reporter
-from genpic.errors import as_public_error
-from genpic.logs import logger
 from genpic.vocabulary import ASPECT_RATIOS, OUTPUT_FORMATS
 
 _Number = Annotated[float | None, typer.Option(show_default="the service's")]
@@ -82,14 +79,11 @@ def edit(
     ] = False,
 ) -> None:
     """Edit one image (inpaint, outpaint, erase, upscale, …) and print where the result is."""
-    from genpic.pipeline import Pipeline
 
-    reporter = Reporter(as_json=as_json)
-    request_id = str(uuid.uuid4())
-    try:
-        if output is not None:
-            output = output.expanduser()
-            output_format = options.output_format_for(output, output_format)
+    target = output.expanduser() if output else None
+
+    def payload() -> dict[str, Any]:
+        chosen = options.output_format_for(target, output_format) if target else output_format
         given = {
             "operation": operation,
             "prompt": prompt,
@@ -97,7 +91,7 @@ def edit(
             "search_prompt": search_prompt,
             "select_prompt": select_prompt,
             "seed": seed,
-            "output_format": output_format,
+            "output_format": chosen,
             "grow_mask": grow_mask,
             "left": left,
             "right": right,
@@ -112,19 +106,15 @@ def edit(
             "aspect_ratio": aspect_ratio,
             "translate": translate,
         }
-        payload = {field: value for field, value in given.items() if value is not None}
+        fields = {field: value for field, value in given.items() if value is not None}
         for field, value in (("image", image), ("mask", mask), ("style_image", style_image)):
-            payload.update(options.image_fields(value, field))
-        pipeline = Pipeline.from_env()
-        request = pipeline.parse(payload, enhance_default=False)
-        with reporter.status("Editing…"):
-            result = pipeline.run(request, request_id)
-    except Exception as exc:
-        error = as_public_error(exc)
-        if error.status >= 500:
-            logger.exception("request failed", extra={"request_id": request_id})
-        reporter.failure(options.for_cli(error, {"prompt": "--prompt"}), request_id)
-    body = result.to_body()
-    if output is not None:
-        save(result.data, output, body, reporter)
-    reporter.success(body, output)
+            fields.update(options.image_fields(value, field))
+        return fields
+
+    make(
+        payload,
+        target,
+        Reporter(as_json=as_json),
+        lambda _: "Editing…",
+        {"prompt": "--prompt"},
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -106,11 +107,10 @@ def generate(
     ] = False,
 ) -> None:
     """Generate one image and print where it is."""
-    from genpic.pipeline import Pipeline
 
-    reporter = Reporter(as_json=as_json)
-    request_id = str(uuid.uuid4())
-    try:
+    target = output.expanduser() if output else None
+
+    def payload() -> dict[str, Any]:
         options.refuse_ignored(
             style=style,
             enhance=enhance,
@@ -118,34 +118,57 @@ def generate(
             aspect_ratio=aspect_ratio,
             init_image=init_image,
         )
-        if output is not None:
-            output = output.expanduser()
-            output_format = options.output_format_for(output, output_format)
-        enhance = enhance if enhance is not None else style is not None
+        chosen = options.output_format_for(target, output_format) if target else output_format
         given = {
             "prompt": prompt,
             "negative_prompt": negative_prompt,
             "aspect_ratio": aspect_ratio,
             "seed": seed,
             "model": model,
-            "output_format": output_format,
+            "output_format": chosen,
             "strength": strength,
-            "enhance_prompt": enhance,
+            "enhance_prompt": enhance if enhance is not None else style is not None,
             "enhancement_style": style,
             "translate": translate,
             **options.image_fields(init_image, "init_image"),
         }
         # An option not given is a field left out, so the request's own default applies.
-        payload = {field: value for field, value in given.items() if value is not None}
+        return {field: value for field, value in given.items() if value is not None}
+
+    make(
+        payload,
+        target,
+        Reporter(as_json=as_json),
+        lambda fields: "Enhancing and generating…" if fields["enhance_prompt"] else "Generating…",
+    )
+
+
+def make(
+    payload: Callable[[], dict[str, Any]],
+    output: Path | None,
+    reporter: Reporter,
+    status: Callable[[dict[str, Any]], str],
+    names: Mapping[str, str] | None = None,
+) -> None:
+    """Check and run the request ``payload`` builds, save it to ``output``, report it.
+
+    Every refusal, the option checks' or the pipeline's, is reported with the CLI's
+    names for the fields (``names`` overriding ``options.OPTIONS``); nothing is paid for.
+    """
+    from genpic.pipeline import Pipeline
+
+    request_id = str(uuid.uuid4())
+    try:
+        fields = payload()
         pipeline = Pipeline.from_env()
-        request = pipeline.parse(payload, enhance_default=False)
-        with reporter.status("Enhancing and generating…" if enhance else "Generating…"):
+        request = pipeline.parse(fields, enhance_default=False)
+        with reporter.status(status(fields)):
             result = pipeline.run(request, request_id)
     except Exception as exc:
         error = as_public_error(exc)
         if error.status >= 500:
             logger.exception("request failed", extra={"request_id": request_id})
-        reporter.failure(options.for_cli(error), request_id)
+        reporter.failure(options.for_cli(error, names), request_id)
     body = result.to_body()
     if output is not None:
         save(result.data, output, body, reporter)

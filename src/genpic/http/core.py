@@ -148,6 +148,13 @@ async def _generate(
     request: Request, app: Genpic, rid: str, who: str, *, enhance_default: bool
 ) -> JSONResponse:
     parsed = await parse(request, app, enhance_default=enhance_default)
+    return await answer_once(request, app, rid, who, parsed, "generate")
+
+
+async def answer_once(
+    request: Request, app: Genpic, rid: str, who: str, parsed: GenerationRequest, operation: str
+) -> JSONResponse:
+    """Make what ``parsed`` asks for, once per idempotency key (``operation`` scopes the key)."""
     entry = route_entry(request.scope)
 
     def answer() -> Answer:
@@ -159,7 +166,7 @@ async def _generate(
 
     header_key = request.headers.get(idempotency.HEADER)
     done = await run_in_threadpool(
-        idempotency.guarded, app.pipeline, "generate", parsed, header_key, answer
+        idempotency.guarded, app.pipeline, operation, parsed, header_key, answer
     )
     headers = {**(done.headers or {}), **cache_header(done.body)}
     return JSONResponse(done.body, status_code=done.status, headers=headers)

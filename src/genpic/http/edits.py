@@ -7,19 +7,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from genpic import idempotency, jsonbody, variants
-from genpic.cache.results import cache_header
+from genpic import jsonbody
 from genpic.crosssite import JSON, MULTIPART
 from genpic.editing import IMAGE_FIELDS, is_edit
 from genpic.errors import ValidationError
-from genpic.http.context import Genpic, genpic, local_urls, request_id
+from genpic.http.context import Genpic, genpic, request_id
+from genpic.http.core import answer_once
 from genpic.http.identity import client
 from genpic.http.incoming import body_kind, form_data, json_payload
 from genpic.http.schemas import GENERATION_ERRORS, SuccessBody
-from genpic.idempotency import Answer
 
 router = APIRouter()
 App = Annotated[Genpic, Depends(genpic)]
@@ -49,20 +47,7 @@ async def edit(request: Request, app: App, rid: RequestId, who: Client) -> JSONR
             field="operation",
         )
     parsed = app.pipeline.parse(payload, enhance_default=False)
-
-    def answer() -> Answer:
-        try:
-            made = variants.generate(app.pipeline, parsed, rid, who)
-        except Exception as exc:
-            return Answer.failure(exc, rid)
-        return Answer(200, local_urls(made.to_body(), request))
-
-    header_key = request.headers.get(idempotency.HEADER)
-    done = await run_in_threadpool(
-        idempotency.guarded, app.pipeline, "edit", parsed, header_key, answer
-    )
-    headers = {**(done.headers or {}), **cache_header(done.body)}
-    return JSONResponse(done.body, status_code=done.status, headers=headers)
+    return await answer_once(request, app, rid, who, parsed, "edit")
 
 
 async def _form(request: Request) -> dict[str, Any]:
