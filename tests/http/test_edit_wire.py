@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from genpic.http.app import create_app
 from tests.conftest import INPUT_BUCKET, OUTPUT_BUCKET, image_bytes
+from tests.support.asgi import LocalClient
 from tests.support.bedrock_double import BedrockDouble, RecordedCall
 
 IMAGE = image_bytes((512, 384), "PNG")
@@ -302,3 +304,23 @@ def test_generate_refuses_an_edit_and_an_edit_model(aws_client: TestClient) -> N
         "/generate", json={"prompt": "x", "model": "us.stability.stable-fast-upscale-v1:0"}
     )
     assert (model.status_code, model.json()["field"]) == (400, "model")
+
+
+@pytest.mark.parametrize("field", ["prompt", "search_prompt"])
+def test_the_blocklist_screens_each_text_an_edit_sends(
+    aws_client: TestClient,
+    bedrock: BedrockDouble,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+    field: str,
+) -> None:
+    listed = tmp_path / "blocklist.txt"
+    listed.write_text("red dragon\n", "utf-8")
+    monkeypatch.setenv("GENPIC_BLOCKLIST", str(listed))
+    edit = {"operation": "search_replace", "image": B64, "prompt": "a dog", "search_prompt": "cat"}
+    edit[field] = "the Red  Dragon"
+    with LocalClient(create_app()) as client:
+        response = client.post("/edit", json=edit)
+    assert response.status_code == 422, response.text
+    assert (response.json()["error"], response.json()["screen"]) == ("ContentFiltered", "blocklist")
+    assert bedrock.requests == []
