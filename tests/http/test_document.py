@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from genpic.catalog import MAX_SEED, STABLE_IMAGE_CORE
+from genpic.catalog import EDIT_MODELS, EDIT_OPERATIONS, MAX_SEED, STABLE_IMAGE_CORE
 from genpic.http.app import create_app
 from genpic.settings import Settings
 from tests.support.asgi import LocalClient
@@ -46,7 +46,19 @@ def test_the_request_rules_are_in_the_schema(doc: dict[str, Any]) -> None:
     assert (props["seed"]["minimum"], props["seed"]["maximum"]) == (0, MAX_SEED)
     assert (props["n"]["minimum"], props["n"]["maximum"]) == (1, 4)
     assert (props["strength"]["minimum"], props["strength"]["maximum"]) == (0, 1)
-    assert props["model"]["enum"] == list(Settings().allowed_models)
+    # The image services are edits: POST /edit documents them, one branch per operation.
+    edit_ids = {m.model_id for m in EDIT_MODELS}
+    assert props["model"]["enum"] == [m for m in Settings().allowed_models if m not in edit_ids]
+    edit = body_of(doc, "/edit")
+    branches = {b["properties"]["operation"]["const"]: b for b in edit["oneOf"]}
+    assert set(branches) == set(EDIT_OPERATIONS)
+    assert branches["inpaint"]["properties"]["grow_mask"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 100,
+    }
+    assert branches["remove_background"]["properties"]["output_format"] == {"enum": ["png", "webp"]}
+    assert "prompt" not in branches["upscale_fast"]["properties"]
     assert props["init_image_s3"]["anyOf"][0]["pattern"].startswith("^s3://")
     assert props["cache"] == {"default": True, "title": "Cache", "type": "boolean"}
     assert body_of(doc, "/compare")["properties"]["n"]["maximum"] == 1

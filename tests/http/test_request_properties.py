@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from genpic.catalog import MAX_SEED
+from genpic.catalog import EDIT_MODELS, MAX_SEED
 from genpic.errors import ValidationError
 from genpic.feedback import parse_feedback
 from genpic.http.app import create_app
@@ -25,7 +25,9 @@ from genpic.settings import Settings
 from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES, OUTPUT_FORMATS
 
 DEPLOYMENT = Settings()
-ALLOWED = DEPLOYMENT.allowed_models
+EDIT_IDS = frozenset(m.model_id for m in EDIT_MODELS)
+# A generation names a text-to-image model; the image services are edits (POST /edit).
+ALLOWED = tuple(m for m in DEPLOYMENT.allowed_models if m not in EDIT_IDS)
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -52,7 +54,9 @@ def documented(schema: dict[str, Any], payload: Any) -> bool:
 
 
 def parse(payload: Any) -> GenerationRequest:
-    return parse_request(payload, allowed_models=ALLOWED, default_model=DEPLOYMENT.image_model)
+    return parse_request(
+        payload, allowed_models=DEPLOYMENT.allowed_models, default_model=DEPLOYMENT.image_model
+    )
 
 
 json_values = st.recursive(

@@ -164,9 +164,15 @@ def _with_model(node: Any) -> Iterator[dict[str, Any]]:
             yield from _with_model(value)
 
 
+def _generates(model_id: str) -> bool:
+    model = image_model(model_id)
+    return model is None or "generate" in model.operations
+
+
 def _allowed_models(schema: dict[str, Any], settings: Settings) -> None:
     """Name the allowed models, and hold a request to the limits of the one it asks for."""
-    allowed = [m for m in settings.allowed_models if retirement(m) is None]
+    # The image services edit (POST /edit); a generation may name only the other models.
+    allowed = [m for m in settings.allowed_models if retirement(m) is None and _generates(m)]
     if schema.get(IMAGE_TO_IMAGE):
         allowed = [m for m in allowed if getattr(image_model(m), "image_to_image", True)]
     model = schema["properties"]["model"]
