@@ -168,6 +168,14 @@ def test_invoke_validation(
     assert needle in excinfo.value.response["Error"]["Message"]
 
 
+def test_a_body_over_invoke_models_limit_is_a_validation_error(double: BedrockDouble) -> None:
+    body = {"prompt": "a cat", "negative_prompt": "x" * 25_000_000}
+    with pytest.raises(ClientError) as excinfo:
+        invoke(client(double), body)
+    assert error_of(excinfo) == ("ValidationException", 400)
+    assert "25000000" in excinfo.value.response["Error"]["Message"]
+
+
 def test_error_table_matches_botocore() -> None:
     assert EXPECTED_STATUS.items() <= ERROR_STATUS.items()
     assert Fault("ModelTimeoutException").status == 408

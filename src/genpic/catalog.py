@@ -151,6 +151,10 @@ class InputLimits:
 # and the service pages it links give every field below; most services take images
 # with sides of at least 64 px, 4,096 to 9,437,184 pixels, between 1:2.5 and 2.5:1.
 EDIT_LIMITS = InputLimits(min_side=64, min_pixels=4096, max_pixels=9_437_184, max_ratio=2.5)
+#: InvokeModel's largest request body, in bytes: an edit's images travel in it as base64
+#: (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html,
+#: "body ... Maximum length of 25000000"; botocore's service model says the same).
+INVOKE_MODEL_MAX_BODY = 25_000_000
 
 # How big the image a service returns is, from the input image and the request.
 OutputRule = Literal["same", "margins", "times4", "long_side_4096", "aspect_ratio"]
@@ -357,14 +361,31 @@ IMAGE_MODELS: dict[str, ImageModel] = {
 }
 
 
+#: Bedrock's Stability AI model cards give each image service's lifecycle (Search and Replace's,
+#: read 2026-12-02: "Model lifecycle: Active", "Model EOL date: N/A"; docs/edits.md, "Sources").
+STABILITY_MODEL_CARDS = (
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/model-cards-stability-ai.html"
+)
+
+
 def _service(name: str, label: str, short: str, usd: float, edit: EditSpec) -> ImageModel:
     # Bedrock serves the image services on demand only through the US cross-region
     # inference profile ("on-demand throughput isn't supported" for the bare id).
-    return ImageModel(f"us.stability.{name}", label, short, "stability-edit", usd, True, edit=edit)
+    return ImageModel(
+        f"us.stability.{name}",
+        label,
+        short,
+        "stability-edit",
+        usd,
+        True,
+        edit=edit,
+        lifecycle=Lifecycle(source=STABILITY_MODEL_CARDS),
+    )
 
 
 # Prices: the Bedrock pricing page's "Stability AI Image Services" table, price per
-# generation in us-east-1, us-east-2 and us-west-2 (https://aws.amazon.com/bedrock/pricing/).
+# generation in us-east-1, us-east-2 and us-west-2 (https://aws.amazon.com/bedrock/pricing/);
+# not re-read when the edits were merged (docs/edits.md, "Sources").
 _MARGIN = Number(0, 2000, 0, whole=True)
 EDIT_MODELS: tuple[ImageModel, ...] = (
     _service(

@@ -10,12 +10,16 @@ import base64
 import hashlib
 from dataclasses import dataclass, field
 
-from genpic.catalog import describe_image_model
+from genpic.catalog import INVOKE_MODEL_MAX_BODY, describe_image_model
 from genpic.editing import IMAGE_FIELDS, EditRequest
 from genpic.errors import InvalidImage
 from genpic.images import MAX_INPUT_BYTES, ImageInfo, check_model_limits, inspect_input
 from genpic.request import GenerationRequest, s3_location
 from genpic.storage.base import ImageStore
+
+# What an edit's body holds besides its images: three texts of up to 10,000 characters,
+# JSON-escaped, and the numbers.
+_BODY_ROOM = 512 * 1024
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class InitImageLoader:
                 f"{image.width}x{image.height} px; paint the mask on the image's own size.",
                 field="mask",
             )
+        _check_body_size(images.data)
         return images
 
     def _read(self, request: EditRequest, name: str) -> bytes | None:
@@ -88,3 +93,18 @@ class InitImageLoader:
             return None
         bucket, key = s3_location(stored)
         return self._store.read_input(bucket, key, MAX_INPUT_BYTES, f"{name}_s3")
+
+
+def _check_body_size(data: dict[str, bytes]) -> None:
+    """Refuse images that, as base64, would not fit in one InvokeModel request body."""
+    encoded = {name: 4 * -(-len(image) // 3) for name, image in data.items()}
+    total = sum(encoded.values())
+    if total + _BODY_ROOM <= INVOKE_MODEL_MAX_BODY:
+        return
+    largest = max(encoded, key=encoded.__getitem__)
+    raise InvalidImage(
+        f"the images ({', '.join(encoded)}) are {total:,} bytes as base64, and Bedrock's "
+        f"InvokeModel takes at most {INVOKE_MODEL_MAX_BODY:,} bytes a request; send a smaller "
+        f"{largest} (fewer pixels, or JPEG or WebP).",
+        field=largest,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import random
 from typing import Any
 
 import pytest
@@ -263,6 +264,40 @@ def test_mask_s3_is_read_from_the_input_bucket_only(
     )
     assert refused.status_code == 403, refused.text
     assert refused.json()["field"] == "mask_s3"
+    assert _invokes(bedrock) == []
+
+
+def _noise_png(size: tuple[int, int]) -> bytes:
+    # Random pixels do not compress: the PNG is about 3 bytes a pixel.
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, random.Random(size[0]).randbytes(size[0] * size[1] * 3)).save(
+        out, "PNG", compress_level=1
+    )
+    return out.getvalue()
+
+
+def test_images_too_big_together_for_one_invoke_model_body_are_refused_before_the_call(
+    aws: Any, aws_client: TestClient, bedrock: BedrockDouble
+) -> None:
+    # Each is within the 10 MiB and 9.4 MP limits; as base64 together they are over 25,000,000.
+    photo, style = _noise_png((2048, 1536)), _noise_png((2048, 1535))
+    assert max(len(photo), len(style)) < 10 * 1024 * 1024
+    aws.put_object(Bucket=INPUT_BUCKET, Key="uploads/photo.png", Body=photo)
+    aws.put_object(Bucket=INPUT_BUCKET, Key="uploads/style.png", Body=style)
+
+    response = aws_client.post(
+        "/edit",
+        json={
+            "operation": "style_transfer",
+            "image_s3": f"s3://{INPUT_BUCKET}/uploads/photo.png",
+            "style_image_s3": f"s3://{INPUT_BUCKET}/uploads/style.png",
+        },
+    )
+
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert (body["error"], body["field"]) == ("InvalidImage", "image")
+    assert "25,000,000" in body["message"]
     assert _invokes(bedrock) == []
 
 

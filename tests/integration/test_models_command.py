@@ -58,6 +58,26 @@ def test_every_catalog_model_is_listed_with_operations_price_and_lifecycle() -> 
     assert listed[NOVA_PRO]["price"] == "$0.8 / 1M tokens in, $3.2 out"
 
 
+def test_every_image_service_is_listed_by_its_profile_with_its_operation_and_limits() -> None:
+    listed = rows()
+
+    inpaint = listed["us.stability.stable-image-inpaint-v1:0"]
+    assert inpaint["operations"] == ["inpaint"]
+    assert inpaint["price"] == "$0.07 / image"
+    assert inpaint["limits"] == (
+        "prompt ≤ 10,000 chars, image sides ≥ 64 px, 4,096 to 9,437,184 pixels, ratio ≤ 2.5:1"
+    )
+    assert inpaint["lifecycle"] == {
+        "status": "active",
+        "source": "https://docs.aws.amazon.com/bedrock/latest/userguide/model-cards-stability-ai.html",
+    }
+    fast = listed["us.stability.stable-fast-upscale-v1:0"]
+    assert fast["limits"] == "image sides 32 to 1,536 px, 1,024 to 1,048,576 pixels, ratio ≤ 2.5:1"
+    services = [row for row in listed.values() if row["model"].startswith("us.stability.")]
+    assert len(services) == 13
+    assert all(row["lifecycle"]["status"] == "active" for row in services)
+
+
 def test_the_table_shows_a_retired_model_and_its_replacement() -> None:
     result = invoke("models")
 
@@ -74,6 +94,9 @@ def test_live_agrees_when_bedrock_lists_the_catalog_as_it_is(
     assert ("ListFoundationModels", "/foundation-models") in control_plane.calls
     assert listed[SD35_LARGE]["bedrock"] == "ACTIVE"
     assert listed[SD35_LARGE]["disagreement"] is None
+    # An image service is listed by its model id; the catalog names its us. profile.
+    outpaint = listed["us.stability.stable-outpaint-v1:0"]
+    assert (outpaint["bedrock"], outpaint["disagreement"]) == ("ACTIVE", None)
     # Past their end of life Bedrock no longer lists them: that is what the catalog says too.
     assert listed[NOVA_CANVAS]["bedrock"] is None
     assert listed[NOVA_CANVAS]["disagreement"] is None

@@ -22,6 +22,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import botocore.session
 from botocore.model import StringShape
 
+from tests.support.stability_services import SERVICES
+
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
 _MODEL = botocore.session.get_session().get_service_model("bedrock")
@@ -36,13 +38,16 @@ def _enum(shape: str) -> frozenset[str]:
 LIFECYCLES = _enum("FoundationModelLifecycleStatus")
 AGREEMENTS = _enum("AgreementStatus")
 GUARDRAIL_STATUSES = _enum("GuardrailStatus")
-#: What us-west-2 offers of the models genpic knows (its defaults, and the Nova text models).
+#: What us-west-2 offers of the models genpic knows (its defaults, the image services and the
+#: Nova text models).
 OFFERED = {
     "stability.sd3-5-large-v1:0": ("Stability AI", "IMAGE"),
     "stability.stable-image-core-v1:1": ("Stability AI", "IMAGE"),
     "stability.stable-image-ultra-v1:1": ("Stability AI", "IMAGE"),
     "amazon.nova-pro-v1:0": ("Amazon", "TEXT"),
     "amazon.nova-lite-v1:0": ("Amazon", "TEXT"),
+    # The image services, listed by model id (they are invoked through their us. profiles).
+    **dict.fromkeys(SERVICES, ("Stability AI", "IMAGE")),
 }
 _ROUTES = {
     "ListFoundationModels": re.compile(r"^/foundation-models$"),

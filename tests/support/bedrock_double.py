@@ -33,6 +33,10 @@ ERROR_STATUS: dict[str, int] = {
     shape.name: shape.metadata["error"]["httpStatusCode"] for shape in _SERVICE_MODEL.error_shapes
 }
 _ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
+# InvokeModel's body limit, from the same service model (the API reference: 25,000,000 bytes).
+INVOKE_MAX_BODY: int = (
+    _SERVICE_MODEL.operation_model("InvokeModel").input_shape.members["body"].metadata["max"]
+)
 _MUST_START = (
     "A conversation must start with a user message. "
     "Try again with a conversation that starts with a user message."
@@ -496,6 +500,11 @@ class BedrockDouble(Served):
         try:
             if not isinstance(body, dict):
                 raise _malformed("#: expected type: JSONObject")
+            if operation == "InvokeModel" and len(raw) > INVOKE_MAX_BODY:
+                raise _invalid(
+                    "1 validation error detected: Value at 'body' failed to satisfy constraint: "
+                    f"Member must have length less than or equal to {INVOKE_MAX_BODY}"
+                )
             if version is not None:
                 payload = self._apply_guardrail(model_id, unquote(version), body)
             else:

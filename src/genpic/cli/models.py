@@ -13,10 +13,13 @@ from rich.text import Text
 
 from genpic.catalog import (
     IMAGE_MODELS,
+    MAX_PROMPT,
     TEXT_MODELS,
+    EditSpec,
     ImageModel,
     Lifecycle,
     TextModel,
+    base_model_id,
     lifecycle_body,
 )
 from genpic.cli.output import Reporter
@@ -105,9 +108,25 @@ def _text_price(model: TextModel) -> str:
 
 
 def _limits(model: ImageModel) -> str:
+    if model.edit is not None:
+        return _edit_limits(model.edit)
     limits = [f"prompt ≤ {model.max_prompt:,} chars", f"seed ≤ {model.max_seed:,}"]
     if math.isfinite(model.init_image.max_side):
         limits.append(f"input side ≤ {model.init_image.max_side:,.0f} px")
+    return ", ".join(limits)
+
+
+def _edit_limits(spec: EditSpec) -> str:
+    image = spec.limits
+    limits = [] if spec.prompt == "none" else [f"prompt ≤ {MAX_PROMPT:,} chars"]
+    sides = f"image sides ≥ {image.min_side} px"
+    if math.isfinite(image.max_side):
+        sides = f"image sides {image.min_side} to {image.max_side:,.0f} px"
+    limits += [
+        sides,
+        f"{image.min_pixels:,} to {image.max_pixels:,.0f} pixels",
+        f"ratio ≤ {image.max_ratio:g}:1",
+    ]
     return ", ".join(limits)
 
 
@@ -124,7 +143,8 @@ def _add_upstream(rows: list[dict[str, Any]], region: str) -> None:
     listed = upstream_models(summaries)
     differ = disagreements(summaries)
     for row in rows:
-        upstream = listed.get(row["model"])
+        # An image service is listed by its model id, invoked through its us. profile.
+        upstream = listed.get(base_model_id(row["model"]))
         row["bedrock"] = upstream.status if upstream else None
         row["disagreement"] = differ.get(row["model"])
 
