@@ -17,11 +17,15 @@ from tests.conftest import INPUT_BUCKET, OUTPUT_BUCKET, RECORDS_TABLE, REGION
 from tests.deploy.cfn import load
 from tests.doctor.conftest import GUARDRAIL, STACK_TEMPLATE, Deployed
 from tests.support.cli import invoke
+from tests.support.stability_services import SERVICES
 
+# The allowed models by default, in order: the image services (POST /edit) are checked by
+# model id, which is how Bedrock lists them (they are invoked through their us. profiles).
 MODELS = (
     "stability.sd3-5-large-v1:0",
     "stability.stable-image-core-v1:1",
     "stability.stable-image-ultra-v1:1",
+    *SERVICES,
     "amazon.nova-pro-v1:0",
 )
 
