@@ -359,3 +359,17 @@ def test_the_blocklist_screens_each_text_an_edit_sends(
     assert response.status_code == 422, response.text
     assert (response.json()["error"], response.json()["screen"]) == ("ContentFiltered", "blocklist")
     assert bedrock.requests == []
+
+
+def test_an_idempotency_key_makes_an_edit_once(
+    aws_client: TestClient, bedrock: BedrockDouble
+) -> None:
+    edit = {"operation": "upscale_fast", "image": B64, "cache": False}
+    key = {"Idempotency-Key": "edit-once-1"}
+    first = aws_client.post("/edit", json=edit, headers=key)
+    again = aws_client.post("/edit", json=edit, headers=key)
+    other = aws_client.post("/edit", json={**edit, "output_format": "webp"}, headers=key)
+    assert [r.status_code for r in (first, again, other)] == [200, 200, 409], other.text
+    assert again.json()["key"] == first.json()["key"]
+    assert other.json()["error"] == "IdempotencyConflict"
+    assert len(_invokes(bedrock)) == 1
