@@ -82,7 +82,7 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-def _open_page(
+def open_page(
     browser: Any, server: Server, request: pytest.FixtureRequest, **context: Any
 ) -> Iterator[Any]:
     """A fresh browser context (empty localStorage) on the page, ready to use.
@@ -108,13 +108,13 @@ def _open_page(
 @pytest.fixture
 def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
     """The page in a browser whose language is English (Playwright's default, en-US)."""
-    yield from _open_page(browser, server, request)
+    yield from open_page(browser, server, request)
 
 
 @pytest.fixture
 def vi_page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
     """The page in a browser whose language is Vietnamese (``navigator.languages``: vi-VN)."""
-    yield from _open_page(browser, server, request, locale="vi-VN")
+    yield from open_page(browser, server, request, locale="vi-VN")
 
 
 def screenshot(tab: Any, name: str) -> Path:

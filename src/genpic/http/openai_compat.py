@@ -2,7 +2,8 @@
 
 ``/v1/images/generations`` and ``/v1/images/edits`` translate OpenAI's parameters
 into a genpic request, run it through the same pipeline and variants machinery,
-and answer ``{"created", "data": [{"url" | "b64_json", "revised_prompt"}]}``.
+and answer ``{"created", "data": [{"url" | "b64_json", "revised_prompt"}]}``. An edit
+with a ``mask`` is genpic's ``inpaint`` (the mask converted to Stability's rule).
 Errors are OpenAI-shaped (see ``genpic.http.errors``), naming OpenAI's parameters.
 """
 
@@ -21,12 +22,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from genpic import variants
-from genpic.catalog import base_model_id, describe_image_model, lifecycle_body, retirement
+from genpic.catalog import (
+    EDIT_OPERATIONS,
+    EditSpec,
+    ImageModel,
+    base_model_id,
+    describe_image_model,
+    lifecycle_body,
+    retirement,
+)
 from genpic.errors import GenpicError, ValidationError
 from genpic.http.context import Genpic, genpic, local_urls, request_id
 from genpic.http.errors import route_entry
 from genpic.http.identity import client
 from genpic.http.incoming import form_data, json_payload
+from genpic.http.openai_mask import stability_mask
 from genpic.http.schemas import (
     IMAGE_TO_IMAGE,
     DocumentedBody,
@@ -102,6 +112,12 @@ def openai_parameters(*, edit: bool) -> dict[str, Any]:
     }
     if edit:
         properties["image"] = {"type": "string", "format": "binary"}
+        properties["mask"] = {
+            "type": "string",
+            "format": "binary",
+            "description": "A PNG the image's size; its fully transparent pixels mark the "
+            "area to edit. With a mask the edit is an inpaint.",
+        }
     return {
         "type": "object",
         "additionalProperties": False,
@@ -133,25 +149,37 @@ async def generations(request: Request, app: App, rid: RequestId, who: Client) -
     openapi_extra=json_body("openai-edit", "multipart/form-data"),
 )
 async def edits(request: Request, app: App, rid: RequestId, who: Client) -> dict[str, Any]:
-    """OpenAI ``images.edit`` (multipart): ``image`` and ``prompt`` → image-to-image.
+    """OpenAI ``images.edit`` (multipart): ``image`` and ``prompt`` → image-to-image;
+    with ``mask`` → ``inpaint``.
 
     ``n``, ``response_format``, ``model``, ``style``, ``output_format`` as for
-    generations; ``size`` is checked but the output keeps the input's shape.
+    generations; ``size`` is checked but the output keeps the input's shape. The
+    ``mask`` is a PNG whose transparent pixels mark the area to edit (OpenAI's rule);
+    the inpaint service receives it white there and black elsewhere (Stability's).
     """
     form = await form_data(request)
     params: dict[str, Any] = {}
     images: list[UploadFile] = []
+    masks: list[UploadFile] = []
     for name, value in form.multi_items():
         if isinstance(value, UploadFile):
-            if name not in ("image", "image[]"):
+            if name not in ("image", "image[]", "mask"):
                 raise ValidationError(f"{name} is not supported; send one image.", field=name)
-            images.append(value)
+            (masks if name == "mask" else images).append(value)
+        elif name == "mask":
+            raise ValidationError("mask must be a PNG file, sent as a file part.", field="mask")
         else:
             params[name] = _form_number(value) if name == "n" else value
     if len(images) != 1:
         raise ValidationError("Send exactly one image to edit.", field="image")
+    if len(masks) > 1:
+        raise ValidationError("Send at most one mask.", field="mask")
     encoded = base64.b64encode(await images[0].read()).decode("ascii")
-    return await _images(request, app, rid, who, params, {"init_image": encoded})
+    if not masks:
+        return await _images(request, app, rid, who, params, {"init_image": encoded})
+    mask = stability_mask(await masks[0].read())
+    inpaint = {"operation": "inpaint", "image": encoded, "mask": mask}
+    return await _images(request, app, rid, who, _for_inpaint(params), inpaint)
 
 
 @router.get("/models", responses=error_responses(403, 502, body=OpenAIErrorBody))
@@ -159,7 +187,9 @@ def models(app: App) -> dict[str, Any]:
     """OpenAI ``models.list``: the image models this deployment allows and can still call.
 
     Each carries its ``operations`` and ``lifecycle`` (genpic's additions); a retired
-    model is left out even when allow-listed, as requests naming it are refused.
+    model is left out even when allow-listed, as requests naming it are refused. An image
+    service (``POST /edit``) also carries ``edit``: its operation and the fields it takes,
+    with their ranges, so a client (the web page) shows only those.
     """
     return {
         "object": "list",
@@ -171,9 +201,33 @@ def models(app: App) -> dict[str, Any]:
     }
 
 
+def _edit_description(model: ImageModel, spec: EditSpec) -> dict[str, Any]:
+    def number(value: float, whole: bool) -> float:
+        return int(value) if whole else value
+
+    return {
+        "operation": spec.operation,
+        "label": model.label,
+        "prompt": spec.prompt,
+        "fields": sorted(spec.fields),
+        "numbers": {
+            name: {
+                "minimum": number(n.low, n.whole),
+                "maximum": number(n.high, n.whole),
+                "default": number(n.default, n.whole),
+                "integer": n.whole,
+            }
+            for name, n in spec.numbers.items()
+        },
+        "texts": list(spec.texts),
+        "images": dict(spec.images),
+        "output_formats": list(spec.output_formats),
+    }
+
+
 def _model_entry(model_id: str) -> dict[str, Any]:
     model = describe_image_model(model_id)
-    return {
+    entry: dict[str, Any] = {
         "id": model_id,
         "object": "model",
         "created": 0,
@@ -181,6 +235,9 @@ def _model_entry(model_id: str) -> dict[str, Any]:
         "operations": list(model.operations),
         "lifecycle": lifecycle_body(model.lifecycle),
     }
+    if model.edit is not None:
+        entry["edit"] = _edit_description(model, model.edit)
+    return entry
 
 
 async def _images(
@@ -253,6 +310,22 @@ def nearest_aspect_ratio(size: Any) -> AspectRatio | None:
         return abs(math.log(int(width) / int(height)) - wanted)
 
     return min(ASPECT_RATIOS, key=distance)
+
+
+def _for_inpaint(params: Mapping[str, Any]) -> dict[str, Any]:
+    """OpenAI's parameters for an inpaint: the service is the model, the image its shape."""
+    inpaint = EDIT_OPERATIONS["inpaint"].model_id
+    kept = dict(params)
+    if kept.get("model") in (inpaint, inpaint.removeprefix("us.")):
+        del kept["model"]
+    elif kept.get("model") is not None:
+        raise ValidationError(
+            f"With a mask the edit is an inpaint, made by {inpaint}; leave model out or send that.",
+            field="model",
+        )
+    # Checked as for any edit; an inpaint keeps the image's size, as image-to-image does.
+    nearest_aspect_ratio(kept.pop("size", "auto"))
+    return kept
 
 
 def _style(value: Any) -> dict[str, Any]:

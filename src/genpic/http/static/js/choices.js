@@ -1,6 +1,6 @@
 // The server's lists of choices. The page spells none of them: aspect ratios, formats and
-// styles come from the OpenAPI document, models from /v1/models, so the page always offers
-// exactly what this deployment accepts.
+// styles come from the OpenAPI document, models and edit operations from /v1/models, so the
+// page always offers exactly what this deployment accepts.
 
 import { getJSON } from "./api.js";
 
@@ -55,8 +55,8 @@ export async function loadEnums() {
   return found;
 }
 
-/** Return the ids of the image models this deployment allows. */
+/** Return the image models this deployment allows: GET /v1/models' entries, `edit` on each edit service. */
 export async function loadModels() {
   const body = await getJSON("v1/models");
-  return (body.data || []).map((model) => model.id);
+  return body.data || [];
 }

@@ -7,17 +7,22 @@ const form = () => document.getElementById("form");
 // Error fields that belong to another control on the page.
 const FIELD_ALIASES = {
   init_image_s3: "init_image",
+  // An edit's image is the same input image control; its mask is painted on the stage.
+  image: "init_image",
+  image_s3: "init_image",
+  mask_s3: "mask",
   file: "init_image", // POST /uploads names its multipart field
   content_type: "init_image",
   enhance_prompt: "enhancement_style",
 };
 
-/** The mode the user picked: "single", "compare" or "styles". */
+/** The mode the user picked: "single", "compare", "styles" or "edit". */
 export function currentMode() {
   return form().elements.mode.value;
 }
 
-function seedValue(text) {
+/** A seed as typed: a number for digits, the text otherwise, undefined when empty. */
+export function seedValue(text) {
   const trimmed = text.trim();
   if (trimmed === "") return undefined;
   // Digits go as a number; anything else goes as typed so the server can say what is wrong.

@@ -67,6 +67,7 @@ function forget(key) {
 
 function tile(entry) {
   const li = document.createElement("li");
+  li.dataset.key = entry.key;
   if (entry.image_id) li.dataset.imageId = entry.image_id;
   const thumb = document.createElement("a");
   thumb.className = "thumb";
@@ -93,7 +94,11 @@ function tile(entry) {
   download.className = "button ghost";
   download.setAttribute("download", entry.filename || "");
   download.textContent = t("card.download");
-  row.append(download);
+  const edit = document.createElement("button");
+  edit.type = "button";
+  edit.className = "ghost edit-this";
+  edit.textContent = t("card.edit");
+  row.append(download, edit);
   if (source === "local") {
     // The server has no delete: only this browser's own list can forget an image.
     const remove = document.createElement("button");

@@ -1,12 +1,16 @@
 // The input image for image-to-image: drop or pick, uploaded at once through POST /uploads.
 
 import { ApiError, uploadImage } from "./api.js";
+import { currentMode } from "./form.js";
 import { formatNumber, onLanguageChange, t } from "./i18n.js";
 
 const el = (id) => document.getElementById(id);
 
 let pending = null; // Promise of {init_image_s3} or {init_image}, or null with no image.
 let previewUrl = null;
+let chosen = null; // the File shown, or null
+const listeners = [];
+let use = () => {};
 
 function readAsDataUrl(file) {
   return new Promise((resolve, reject) => {
@@ -34,14 +38,32 @@ function show(file) {
   previewUrl = file ? URL.createObjectURL(file) : null;
   el("dropzone").querySelector(".drop-empty").hidden = Boolean(file);
   el("dropzone").querySelector(".drop-full").hidden = !file;
-  el("strength-field").hidden = !file;
-  el("ratio-hint").hidden = !file;
-  for (const radio of document.querySelectorAll("#ratios input")) radio.disabled = Boolean(file);
   el("input-thumb").hidden = !file;
   if (file) {
     el("input-thumb").src = previewUrl;
     el("input-name").textContent = file.name;
   }
+  chosen = file;
+  refresh();
+  for (const listener of listeners) listener(file);
+}
+
+/** Show what an input image changes in the current mode (image-to-image; an edit keeps its fields). */
+export function refresh() {
+  const img2img = Boolean(chosen) && currentMode() !== "edit";
+  el("strength-field").hidden = !img2img;
+  el("ratio-hint").hidden = !img2img;
+  for (const radio of document.querySelectorAll("#ratios input")) radio.disabled = img2img;
+}
+
+/** Run `listener(file)` whenever the input image changes (null: removed). */
+export function onChange(listener) {
+  listeners.push(listener);
+}
+
+/** Make `file` the input image, as if it had been picked. */
+export function useFile(file) {
+  use(file);
 }
 
 let statusKey = null;
@@ -73,6 +95,7 @@ function choose(file, storage, onError) {
 export function setUp(storage, onError) {
   const zone = el("dropzone");
   const picker = el("file");
+  use = (file) => choose(file, storage(), onError);
   zone.addEventListener("click", (event) => {
     if (!event.target.closest("#remove-image")) picker.click();
   });

@@ -1,7 +1,9 @@
 // Wiring: load the server's choices, switch modes, send requests, draw what comes back.
 
-import { ApiError, getJSON, postJSON, setApiKey } from "./api.js";
+import { ApiError, getJSON, postJSON, setApiKey, viewableUrl } from "./api.js";
+import { beforeAfter } from "./beforeafter.js";
 import { loadEnums, loadModels } from "./choices.js";
+import * as editMode from "./editmode.js";
 import {
   checkedStyles,
   clearErrors,
@@ -14,7 +16,7 @@ import * as gallery from "./gallery.js";
 import * as inputImage from "./inputimage.js";
 import { formatNumber, onLanguageChange, setLanguage, t, translatePage } from "./i18n.js";
 import { addPreferButtons } from "./rating.js";
-import { failedCard, resultCard, sharedPrompts, showCards, showPlaceholders } from "./render.js";
+import { failedCard, imageHref, resultCard, sharedPrompts, showCards, showPlaceholders } from "./render.js";
 
 const el = (id) => document.getElementById(id);
 let health = {};
@@ -22,7 +24,7 @@ let healthKnown = false;
 let healthFailed = false;
 
 // Each mode's route; its hint and button words are the messages `mode.<mode>.hint|button`.
-const ROUTES = { single: "generate", compare: "compare", styles: "generate-enhanced" };
+const ROUTES = { single: "generate", compare: "compare", styles: "generate-enhanced", edit: "edit" };
 
 function option(value) {
   const o = document.createElement("option");
@@ -77,9 +79,12 @@ function fillChoices(enums) {
   }
 }
 
+// The models that make images from a prompt; the edit services are Edit mode's operations.
 function fillModels(models) {
   const select = el("model");
-  select.replaceChildren(...models.map((id) => option(id)));
+  select.replaceChildren(...models.filter((model) => !model.edit).map((model) => option(model.id)));
+  editMode.setOperations(models);
+  document.body.dataset.edits = String(editMode.available());
 }
 
 // The backends /health named; before it answers, "connecting"; when it failed, "not reachable".
@@ -106,6 +111,9 @@ function setMode(mode) {
   for (const node of document.querySelectorAll("[data-only]")) {
     node.hidden = !node.dataset.only.split(" ").includes(mode);
   }
+  if (mode === "edit") editMode.apply();
+  else editMode.restore();
+  inputImage.refresh();
   el("mode-hint").textContent = t(`mode.${mode}.hint`);
   el("generate").textContent = t(`mode.${mode}.button`);
   // A job is one generation request: compare (two requests side by side) is not one.
@@ -117,6 +125,7 @@ function placeholderLabels(body) {
   const mode = currentMode();
   if (mode === "compare") return [t("card.plain"), t("card.enhanced", { style: body.enhancement_style })];
   if (mode === "styles") return body.styles.length ? body.styles : [t("card.styles")];
+  if (mode === "edit") return [t("card.edited", { operation: body.operation })];
   return Array.from({ length: body.n || 1 }, (_, i) => (body.n ? t("card.nth", { n: i + 1 }) : t("card.image")));
 }
 
@@ -141,7 +150,23 @@ function useSeed(seed) {
   el("seed").focus();
 }
 
+// An edit's card shows the image before under the result, with a slider between them.
+function showEdit(body, requested) {
+  const card = resultCard(body, t("card.edited", { operation: body.operation || requested.operation }), useSeed);
+  const link = card.querySelector(".card-image");
+  const before = editMode.beforeUrl();
+  if (before) {
+    const placement = editMode.beforePlacement(requested, body);
+    link.replaceWith(beforeAfter(before, link.querySelector("img"), body.width, body.height, placement));
+  }
+  showCards([card]);
+}
+
 function showAnswer(mode, body, requested) {
+  if (mode === "edit") {
+    showEdit(body, requested);
+    return;
+  }
   if (mode === "compare") {
     const cards = [
       resultCard(body.original, t("card.plain"), useSeed),
@@ -224,15 +249,16 @@ async function make(button, submit, note) {
   let stop = () => {};
   try {
     const image = await (inputImage.imageFields() || null);
-    const body = requestBody(image);
+    const body = mode === "edit" ? await editMode.requestBody(image) : requestBody(image);
     const labels = placeholderLabels(body);
     showPlaceholders(labels, image ? "1:1" : body.aspect_ratio);
     // On a phone the results sit below the form: bring them into view.
     if (window.matchMedia("(max-width: 900px)").matches) {
       el("results").scrollIntoView({ behavior: "smooth", block: "start" });
     }
+    const working = mode === "edit" ? t("progress.edit") : t("progress.one");
     stop = startProgress(
-      (labels.length > 1 ? t("progress.many", { count: formatNumber(labels.length) }) : t("progress.one")) + note,
+      (labels.length > 1 ? t("progress.many", { count: formatNumber(labels.length) }) : working) + note,
     );
     const answer = await submit(body);
     showAnswer(mode, answer, body);
@@ -279,8 +305,32 @@ async function previewEnhancement() {
   }
 }
 
+// "Edit this" on a result or a recent image: its bytes become the input image of Edit mode.
+async function editStored(key) {
+  try {
+    const response = await fetch(await viewableUrl(imageHref(key)));
+    if (!response.ok) {
+      throw new ApiError(response.status, { field: "init_image", message: t("error.fetchImage", { status: response.status }) });
+    }
+    const blob = await response.blob();
+    inputImage.useFile(new File([blob], key.split("/").pop(), { type: blob.type }));
+    el("form").elements.mode.value = "edit";
+    setMode("edit");
+    el("editor").scrollIntoView({ block: "start", behavior: "smooth" });
+  } catch (error) {
+    fail(error);
+  }
+}
+
+function onEditThis(event) {
+  const button = event.target.closest(".edit-this");
+  const holder = button?.closest("[data-key]");
+  if (holder) editStored(holder.dataset.key);
+}
+
 // Words that scripts wrote follow a change of language; results already drawn keep theirs.
 function redrawWords() {
+  editMode.redraw();
   setMode(currentMode());
   describeBackend();
   gallery.draw();
@@ -314,6 +364,10 @@ async function start() {
   el("clear-gallery").addEventListener("click", gallery.clear);
   el("more-images").addEventListener("click", gallery.more);
   inputImage.setUp(() => health.storage, fail);
+  editMode.setUp();
+  inputImage.onChange(editMode.setImage);
+  el("results").addEventListener("click", onEditThis);
+  el("gallery").addEventListener("click", onEditThis);
   setMode(currentMode());
 
   const [info, enums, models] = await Promise.allSettled([

@@ -7,7 +7,7 @@ import { ratingControl } from "./rating.js";
 const results = () => document.getElementById("results");
 
 /** The page-relative URL of a stored image; on S3 it redirects to a fresh presigned link. */
-function imageHref(key) {
+export function imageHref(key) {
   return "images/" + key.split("/").map(encodeURIComponent).join("/");
 }
 
