@@ -60,7 +60,9 @@ def test_the_sdks_mask_reaches_inpaint_white_where_it_was_transparent(
 ) -> None:
     source = image_bytes(SIZE, "PNG")
     sdk = openai.OpenAI(
-        base_url=str(aws_client.base_url).rstrip("/") + "/v1", api_key="unused", http_client=aws_client
+        base_url=str(aws_client.base_url).rstrip("/") + "/v1",
+        api_key="unused",
+        http_client=aws_client,
     )
     result = sdk.images.edit(
         image=("in.png", source, "image/png"),
