@@ -20,7 +20,7 @@ from PIL import Image
 from tests.browser.conftest import Server, open_page, screenshot
 from tests.conftest import REGION, image_bytes
 from tests.support.bedrock_double import BedrockDouble, RecordedCall
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, on_the_bedrock_double
 
 WIDTH, HEIGHT = 640, 448
 # The mask's edge is anti-aliased in the browser and mapped from screen to image pixels:
@@ -31,18 +31,7 @@ EDGE = 3.0
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, bedrock: BedrockDouble) -> Iterator[Server]:
     """``genpic serve`` calling the Bedrock double (template enhancer, local storage)."""
-    env = {
-        "GENPIC_ENGINE": "bedrock",
-        "GENPIC_ENHANCER": "template",
-        "GENPIC_STORAGE": "local",
-        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock.url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": REGION,
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
+    env = on_the_bedrock_double(bedrock.url, REGION)
     data_dir = tmp_path_factory.mktemp("edit-site") / "data"
     with LiveServer(data_dir, env) as live:
         yield Server(url=live.url + "/", data_dir=data_dir)
@@ -205,8 +194,11 @@ def test_the_painted_mask_reaches_the_model_white_where_painted(
     _brush(tab, 60)
     _mouse_stroke(tab, stage, (200, 60), (200, 140))  # erases a gap in the first stroke
     tab.fill("#prompt", "a red door")
-    body = _edit(tab)
+    with tab.expect_request(lambda r: r.url.endswith("/edit")) as posted:
+        body = _edit(tab)
     screenshot(tab, "edit-inpaint")
+    # The mask went by reference, uploaded as the image was (jobs take images no other way).
+    assert posted.value.post_data_json["mask_s3"].startswith("s3://")
 
     sent = _invocation(bedrock, "inpaint").body
     assert base64.b64decode(sent["image"]) == image
@@ -249,7 +241,7 @@ def test_undo_takes_back_each_stroke_and_the_clear(tab: Any, bedrock: BedrockDou
         tab.click("#generate")
     # Nothing painted: no mask is sent, and the server names the field beside the stage.
     assert answer.value.status == 400 and answer.value.json()["field"] == "mask"
-    assert "mask" not in (answer.value.request.post_data_json or {})
+    assert {"mask", "mask_s3"}.isdisjoint(answer.value.request.post_data_json)
     assert tab.locator("[data-field=mask] .field-error").inner_text()
     assert not [c for c in bedrock.requests if c.operation == "InvokeModel"]
 
@@ -346,3 +338,18 @@ def test_edit_mode_in_vietnamese(vi_tab: Any) -> None:
     assert page.inner_text("label[for=edit-left]") == "Left (px)"
     assert page.input_value("#edit-left") == "64"
     screenshot(page, "edit-vi")
+
+
+def test_queue_it_runs_the_edit_as_a_job(tab: Any, bedrock: BedrockDouble) -> None:
+    _edit_mode(tab, "inpaint")
+    _add_image(tab, image_bytes((WIDTH, HEIGHT), "PNG"))
+    _mouse_stroke(tab, Stage(tab), (300, 100), (300, 300))
+    tab.fill("#prompt", "a tall window")
+    with tab.expect_request(lambda r: r.url.endswith("/jobs")) as queued:
+        tab.click("#queue-it")
+    tab.wait_for_selector("#results .before-after")
+    job = queued.value.post_data_json
+    assert job["operation"] == "inpaint" and "mask_s3" in job and "image_s3" in job
+    mask = _decoded(_invocation(bedrock, "inpaint").body["mask"]).convert("L")
+    assert mask.size == (WIDTH, HEIGHT)
+    assert mask.getpixel((300, 200)) == 255 and mask.getpixel((100, 200)) == 0

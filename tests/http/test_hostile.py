@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import REGION, image_bytes
 from tests.support.bedrock_double import BedrockDouble
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, on_the_bedrock_double
 
 EVIL = "https://evil.example"
 PAID = {"prompt": "x", "n": 4}
@@ -41,18 +41,7 @@ INVISIBLE = " \u200b\u2060\ufeff "
 def server(
     tmp_path_factory: pytest.TempPathFactory, bedrock: BedrockDouble
 ) -> Iterator[LiveServer]:
-    env = {
-        "GENPIC_ENGINE": "bedrock",
-        "GENPIC_ENHANCER": "template",
-        "GENPIC_STORAGE": "local",
-        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock.url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": REGION,
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
+    env = on_the_bedrock_double(bedrock.url, REGION)
     with LiveServer(tmp_path_factory.mktemp("hostile"), env) as live:
         yield live
 

@@ -24,6 +24,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def on_the_bedrock_double(endpoint: str, region: str) -> dict[str, str]:
+    """The env of a ``genpic serve`` whose engine calls the Bedrock double at ``endpoint``.
+
+    Template enhancer and local storage; dummy credentials and no AWS config files.
+    """
+    return {
+        "GENPIC_ENGINE": "bedrock",
+        "GENPIC_ENHANCER": "template",
+        "GENPIC_STORAGE": "local",
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": region,
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
 class LiveServer(Served):
     """``genpic serve --port N`` in a subprocess, configured by ``env`` alone."""
 

@@ -6,6 +6,7 @@
 
 import { seedValue } from "./form.js";
 import { t } from "./i18n.js";
+import { storeFile } from "./inputimage.js";
 import { Margins, SIDES } from "./margins.js";
 import { MaskPainter } from "./maskpaint.js";
 
@@ -214,15 +215,6 @@ function layout(scale) {
   return used;
 }
 
-function readAsDataUrl(blob) {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(blob);
-  });
-}
-
 /** The image to edit changed (a file, or null when removed): load it onto the stage. */
 export function setImage(file) {
   if (image) URL.revokeObjectURL(image.url);
@@ -294,12 +286,13 @@ export async function requestBody(source) {
     if (value.trim()) body[name] = value;
   }
   for (const name of Object.keys(op.images || {})) {
-    if (name === "mask") {
-      if (image && !painter.isEmpty()) body.mask = await readAsDataUrl(await painter.toPng());
-    } else {
-      const file = fields.querySelector(`[name="${name}"]`).files[0];
-      if (file) body[name] = await readAsDataUrl(file);
-    }
+    const file = name === "mask"
+      ? image && !painter.isEmpty() && new File([await painter.toPng()], "mask.png", { type: "image/png" })
+      : fields.querySelector(`[name="${name}"]`).files[0];
+    if (!file) continue;
+    const stored = await storeFile(file);
+    if (stored.init_image_s3) body[`${name}_s3`] = stored.init_image_s3;
+    else body[name] = stored.init_image;
   }
   return body;
 }

@@ -11,6 +11,7 @@ let previewUrl = null;
 let chosen = null; // the File shown, or null
 const listeners = [];
 let use = () => {};
+let storageOf = () => undefined;
 
 function readAsDataUrl(file) {
   return new Promise((resolve, reject) => {
@@ -61,6 +62,16 @@ export function onChange(listener) {
   listeners.push(listener);
 }
 
+/**
+ * Store another input file (an edit's mask or style image) as the input image is stored.
+ *
+ * Returns {init_image_s3} (by reference: jobs take images no other way, and a body stays
+ * under Lambda's 6 MB) or, on a server without uploads, {init_image}.
+ */
+export function storeFile(file) {
+  return store(file, storageOf());
+}
+
 /** Make `file` the input image, as if it had been picked. */
 export function useFile(file) {
   use(file);
@@ -96,6 +107,7 @@ export function setUp(storage, onError) {
   const zone = el("dropzone");
   const picker = el("file");
   use = (file) => choose(file, storage(), onError);
+  storageOf = storage;
   zone.addEventListener("click", (event) => {
     if (!event.target.closest("#remove-image")) picker.click();
   });
