@@ -190,6 +190,8 @@ def test_models_lists_each_edit_service_with_its_fields(client: TestClient) -> N
     assert set(edits) == set(EDIT_OPERATIONS)
     inpaint = edits["inpaint"]
     assert inpaint["id"] == INPAINT and inpaint["owned_by"] == "stability"
+    assert inpaint["operations"] == ["inpaint"]
+    assert inpaint["lifecycle"]["status"] == "active"
     spec = EDIT_OPERATIONS["inpaint"].edit
     assert spec is not None
     assert inpaint["edit"]["fields"] == sorted(spec.fields)
