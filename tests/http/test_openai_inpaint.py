@@ -18,6 +18,7 @@ from PIL import Image
 from genpic.catalog import EDIT_OPERATIONS
 from tests.conftest import image_bytes
 from tests.support.bedrock_double import BedrockDouble, RecordedCall
+from tests.support.emf import named, printed
 
 SIZE = (320, 256)
 # The area to edit, transparent in OpenAI's mask: (left, top, right, bottom).
@@ -205,3 +206,13 @@ def test_models_lists_each_edit_service_with_its_fields(client: TestClient) -> N
     }
     assert edits["remove_background"]["edit"]["output_formats"] == ["png", "webp"]
     assert all("edit" not in m for m in data if m["id"] == "stability.sd3-5-large-v1:0")
+
+
+def test_an_inpaint_through_openai_counts_under_its_route_and_the_inpaint_service(
+    aws_client: TestClient, bedrock: BedrockDouble, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = _post(aws_client, ("mask.png", _openai_mask(), "image/png"))
+    assert response.status_code == 200, response.text
+    [made] = named(printed(capsys), "ImagesGenerated")
+    assert (made.dimension("Entry"), made.dimension("Model")) == ("/v1/images/edits", INPAINT)
+    assert [c.model_id for c in _invocations(bedrock)] == [INPAINT]
