@@ -38,43 +38,12 @@ STABILITY_SIZES: dict[AspectRatio, tuple[int, int]] = {
     "9:16": (768, 1344),
     "9:21": (640, 1536),
 }
-# Nova Canvas takes any size whose sides are 320-4096 px and multiples of 16, under
-# 4,194,304 px, at most 4:1. Bedrock bills "up to 1024x1024" and "up to 2048x2048"
-# tiers, so every size here keeps its long side at 1024 px: the cheaper tier however
-# the tier is measured (pixel count or side).
-NOVA_CANVAS_SIZES: dict[AspectRatio, tuple[int, int]] = {
-    "1:1": (1024, 1024),
-    "16:9": (1024, 576),
-    "21:9": (1024, 432),
-    "2:3": (688, 1024),
-    "3:2": (1024, 688),
-    "4:5": (816, 1024),
-    "5:4": (1024, 816),
-    "9:16": (576, 1024),
-    "9:21": (432, 1024),
-}
-# Titan Image Generator v2 accepts only a fixed list of sizes (Bedrock user guide,
-# Titan Image Generator G1 parameters); each ratio maps to the nearest size billed as
-# 1024x1024, and 16:9 to 1173x640, the list's own 16:9 entry.
-TITAN_SIZES: dict[AspectRatio, tuple[int, int]] = {
-    "1:1": (1024, 1024),
-    "16:9": (1173, 640),
-    "21:9": (1408, 640),
-    "2:3": (768, 1152),
-    "3:2": (1152, 768),
-    "4:5": (896, 1152),
-    "5:4": (1152, 896),
-    "9:16": (768, 1408),
-    "9:21": (640, 1408),
-}
 MAX_SEED = 4_294_967_294
 MAX_PROMPT = 10_000
 DEFAULT_STRENGTH = 0.7
-NOVA_CANVAS_MAX_SEED = 858_993_459
-TITAN_MAX_SEED = 2_147_483_646
 
 # Which request and response shape a model speaks on InvokeModel.
-Family = Literal["stability", "stability-edit", "amazon-image"]
+Family = Literal["stability", "stability-edit"]
 
 LifecycleStatus = Literal["active", "legacy", "retired"]
 #: Bedrock's lifecycle tables: models launched before 2026-09-07 (all genpic uses) are in the
@@ -247,17 +216,11 @@ class ImageModel:
     family
         The InvokeModel body shape it speaks.
     usd_per_image
-        On-demand list price of one image at the sizes in ``sizes``.
+        On-demand list price of one image (text-to-image at ``STABILITY_SIZES``).
     image_to_image
         Whether an init image can be transformed.
-    sizes
-        Output size per aspect ratio.
     max_seed, max_prompt, max_negative_prompt
         Largest seed and prompt lengths (characters) the model accepts.
-    opt_in
-        Allowed only when ``GENPIC_ALLOWED_MODELS`` lists it.
-    cfg_scale
-        Prompt adherence sent with every request (the model's default), if it takes one.
     init_image
         The model's own limits on an init image (none beyond genpic's when omitted).
     lifecycle
@@ -273,12 +236,9 @@ class ImageModel:
     family: Family
     usd_per_image: float
     image_to_image: bool
-    sizes: Mapping[AspectRatio, tuple[int, int]] = field(default_factory=lambda: STABILITY_SIZES)
     max_seed: int = MAX_SEED
     max_prompt: int = MAX_PROMPT
     max_negative_prompt: int = MAX_PROMPT
-    opt_in: bool = False
-    cfg_scale: float | None = None
     init_image: InputLimits = field(default_factory=InputLimits)
     lifecycle: Lifecycle = ACTIVE
     edit: EditSpec | None = None
@@ -289,11 +249,6 @@ class ImageModel:
         if self.edit is not None:
             return (self.edit.operation,)
         return ("generate", "image_to_image") if self.image_to_image else ("generate",)
-
-    def nearest_size(self, width: int, height: int) -> tuple[int, int]:
-        """Return the output size whose aspect ratio is closest to ``width`` x ``height``."""
-        ratio = width / height
-        return min(self.sizes.values(), key=lambda size: abs(size[0] / size[1] - ratio))
 
 
 @dataclass(frozen=True)
@@ -307,49 +262,52 @@ class TextModel:
     lifecycle: Lifecycle = ACTIVE
 
 
+@dataclass(frozen=True)
+class RetiredModel:
+    """A model Bedrock no longer serves, kept so that a request naming it learns what replaces it.
+
+    Attributes
+    ----------
+    model_id, label
+        Bedrock id and human name.
+    lifecycle
+        ``retired``, with its end-of-life date, replacement and source.
+    """
+
+    model_id: str
+    label: str
+    lifecycle: Lifecycle
+
+
+# Prices: SD3.5 Large 0.08, Core 0.04, Ultra 0.14 USD per image, as first recorded from the
+# Bedrock pricing page (https://aws.amazon.com/bedrock/pricing/); its stored copy renders no
+# figures, so they are unconfirmed (docs/http-api.md, "Models").
 IMAGE_MODELS: dict[str, ImageModel] = {
     model.model_id: model
     for model in (
         ImageModel(SD35_LARGE, "Stable Diffusion 3.5 Large", "sd35", "stability", 0.08, True),
         ImageModel(STABLE_IMAGE_CORE, "Stable Image Core", "core", "stability", 0.04, False),
         ImageModel(STABLE_IMAGE_ULTRA, "Stable Image Ultra", "ultra", "stability", 0.14, True),
-        ImageModel(
+    )
+}
+
+#: Models genpic offered until Bedrock retired them: refused before any call, naming the
+#: replacement (SD3.5 Large does both their text-to-image and image variation).
+RETIRED_MODELS: dict[str, RetiredModel] = {
+    model.model_id: model
+    for model in (
+        # Legacy from 2026-03-30, end of life 2026-09-30 (LIFECYCLE_PAGE, as first recorded).
+        RetiredModel(
             NOVA_CANVAS,
             "Amazon Nova Canvas",
-            "canvas",
-            "amazon-image",
-            0.04,
-            True,
-            sizes=NOVA_CANVAS_SIZES,
-            max_seed=NOVA_CANVAS_MAX_SEED,
-            max_prompt=1024,
-            max_negative_prompt=1024,
-            opt_in=True,
-            cfg_scale=6.5,
-            # Input images follow the output rules, less the multiple-of-16 one.
-            init_image=InputLimits(
-                min_side=320, max_side=4096, max_pixels=4_194_303, max_ratio=4.0
-            ),
-            # Legacy from 2026-03-30, end of life 2026-09-30 (LIFECYCLE_PAGE).
-            lifecycle=Lifecycle("retired", date(2026, 9, 30), SD35_LARGE),
+            Lifecycle("retired", date(2026, 9, 30), SD35_LARGE),
         ),
-        ImageModel(
+        # The end of life its Bedrock model card gave when first recorded (issue 15 reported
+        # 2026-09-30, the same day as Nova Canvas).
+        RetiredModel(
             TITAN_IMAGE_V2,
             "Amazon Titan Image Generator v2",
-            "titan",
-            "amazon-image",
-            0.01,
-            True,
-            sizes=TITAN_SIZES,
-            max_seed=TITAN_MAX_SEED,
-            max_prompt=512,
-            max_negative_prompt=512,
-            opt_in=True,
-            cfg_scale=8.0,
-            # "Max input image size 5 MB"; image variation takes up to 4096x4096.
-            init_image=InputLimits(max_side=4096, max_bytes=5 * 1024 * 1024),
-            # Its Bedrock model card gives the end of life (issue 15 reported 2026-09-30).
-            lifecycle=Lifecycle(
+            Lifecycle(
                 "retired",
                 date(2026, 6, 30),
                 SD35_LARGE,
@@ -554,7 +512,7 @@ EDIT_OPERATIONS: dict[str, ImageModel] = {
     m.edit.operation: m for m in EDIT_MODELS if m.edit is not None
 }
 DEFAULT_ALLOWED_MODELS = tuple(
-    m.model_id for m in IMAGE_MODELS.values() if not m.opt_in and m.lifecycle.status == "active"
+    m.model_id for m in IMAGE_MODELS.values() if m.lifecycle.status == "active"
 )
 
 TEXT_MODELS: dict[str, TextModel] = {
@@ -592,7 +550,7 @@ def describe_image_model(model_id: str) -> ImageModel:
 
 
 def short_name(model_id: str) -> str:
-    """Return the output-key prefix for ``model_id`` (``sd35``, ``canvas``, …)."""
+    """Return the output-key prefix for ``model_id`` (``sd35``, ``inpaint``, …)."""
     model = image_model(model_id)
     if model is not None:
         return model.short_name
@@ -620,9 +578,9 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def _described(model_id: str) -> ImageModel | TextModel | None:
+def _described(model_id: str) -> ImageModel | TextModel | RetiredModel | None:
     base = base_model_id(model_id)
-    return IMAGE_MODELS.get(base) or TEXT_MODELS.get(base)
+    return IMAGE_MODELS.get(base) or TEXT_MODELS.get(base) or RETIRED_MODELS.get(base)
 
 
 def lifecycle_body(lifecycle: Lifecycle, day: date | None = None) -> dict[str, str]:

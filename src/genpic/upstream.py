@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from genpic.catalog import IMAGE_MODELS, TEXT_MODELS, Lifecycle, base_model_id, today
+from genpic.catalog import (
+    IMAGE_MODELS,
+    RETIRED_MODELS,
+    TEXT_MODELS,
+    Lifecycle,
+    base_model_id,
+    today,
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,7 @@ def disagreements(
     listed = upstream_models(summaries)
     catalog: dict[str, Lifecycle] = {m.model_id: m.lifecycle for m in IMAGE_MODELS.values()}
     catalog.update({m.model_id: m.lifecycle for m in TEXT_MODELS.values()})
+    catalog.update({m.model_id: m.lifecycle for m in RETIRED_MODELS.values()})
     found = {}
     for model_id, lifecycle in catalog.items():
         problem = disagreement(lifecycle, listed.get(base_model_id(model_id)), day)

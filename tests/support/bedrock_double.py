@@ -72,34 +72,6 @@ OUTPUT_SIZES: dict[str, tuple[int, int]] = {
     "9:16": (768, 1344),
     "9:21": (640, 1536),
 }
-# Amazon image models answer InvokeModel with taskType bodies: model id -> (max seed, max text).
-AMAZON_IMAGE_MODELS: dict[str, tuple[int, int]] = {
-    "amazon.nova-canvas-v1:0": (858993459, 1024),
-    "amazon.titan-image-generator-v2:0": (2147483646, 512),
-}
-NOVA_CANVAS = "amazon.nova-canvas-v1:0"
-# The only sizes Titan Image Generator v2 accepts (Bedrock user guide).
-TITAN_SIZES = frozenset(
-    {
-        (1024, 1024), (768, 768), (512, 512), (768, 1152), (384, 576), (1152, 768),
-        (576, 384), (768, 1280), (384, 640), (1280, 768), (640, 384), (896, 1152),
-        (448, 576), (1152, 896), (576, 448), (768, 1408), (384, 704), (1408, 768),
-        (704, 384), (640, 1408), (320, 704), (1408, 640), (704, 320), (1152, 640),
-        (1173, 640),
-    }
-)  # fmt: skip
-TASK_PARAMS: dict[str, tuple[str, frozenset[str]]] = {
-    "TEXT_IMAGE": ("textToImageParams", frozenset({"text", "negativeText"})),
-    "IMAGE_VARIATION": (
-        "imageVariationParams",
-        frozenset({"images", "text", "negativeText", "similarityStrength"}),
-    ),
-}
-CONFIG_KEYS = frozenset({"width", "height", "quality", "cfgScale", "seed", "numberOfImages"})
-CONTENT_FILTERED = (
-    "This request has been blocked by our content filters. "
-    "Please adjust your text prompt to submit a new request."
-)
 _PROMPT_KEYS = frozenset({"prompt", "negative_prompt", "mode", "aspect_ratio", "seed"})
 IMAGE_KEYS = _PROMPT_KEYS | {"output_format", "image", "strength"}
 MODES = ("text-to-image", "image-to-image")
@@ -229,60 +201,6 @@ def _input_size(body: dict[str, Any]) -> tuple[int, int]:
             f"Invalid image: each side must be at least 64 pixels, got {width}x{height}."
         )
     return width, height
-
-
-def _only_keys(obj: dict[str, Any], allowed: set[str] | frozenset[str], where: str) -> None:
-    """Refuse keys the schema does not list, like Bedrock's JSON schema check."""
-    extra = sorted(set(obj) - allowed)
-    if extra:
-        raise _malformed(f"{where}: extraneous key [{extra[0]}] is not permitted")
-
-
-def _amazon_size(config: dict[str, Any], model_id: str) -> tuple[int, int]:
-    """Return the requested output size, refused where the real model refuses it."""
-    width, height = config.get("width", 1024), config.get("height", 1024)
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (width, height)):
-        raise _malformed("#/imageGenerationConfig/width: expected type: Integer")
-    if model_id != NOVA_CANVAS:
-        if (width, height) not in TITAN_SIZES:
-            raise _invalid(f"{width}x{height} is not a supported image size for {model_id}.")
-        return width, height
-    problems = [
-        (not (320 <= width <= 4096 and 320 <= height <= 4096), "each side must be 320 to 4096"),
-        (width % 16 or height % 16, "width and height must be divisible by 16"),
-        (width * height >= 4194304, "the total pixel count must be less than 4,194,304"),
-        (max(width, height) > 4 * min(width, height), "the aspect ratio must be 1:4 to 4:1"),
-    ]
-    for broken, rule in problems:
-        if broken:
-            raise _invalid(f"Invalid image size {width}x{height}: {rule}.")
-    return width, height
-
-
-def _check_variation(params: dict[str, Any], model_id: str) -> None:
-    """Validate IMAGE_VARIATION's images and similarityStrength."""
-    similarity = params.get("similarityStrength", 0.7)
-    if not _is_number(similarity) or not 0.2 <= similarity <= 1.0:
-        raise _malformed(
-            f"#/imageVariationParams/similarityStrength: {similarity!r} not in [0.2, 1]"
-        )
-    images = params.get("images")
-    if not isinstance(images, list) or not 1 <= len(images) <= 5:
-        raise _malformed("#/imageVariationParams/images: expected 1 to 5 images")
-    low = 320 if model_id == NOVA_CANVAS else 1
-    for encoded in images:
-        try:
-            with Image.open(io.BytesIO(base64.b64decode(encoded, validate=True))) as image:
-                image.load()
-                width, height = image.size
-        except (binascii.Error, TypeError, ValueError, OSError):
-            raise _invalid(
-                "Invalid image: the image must be a base64-encoded PNG or JPEG."
-            ) from None
-        if not low <= min(width, height) <= max(width, height) <= 4096:
-            raise _invalid(
-                f"Invalid image: sides must be {low} to 4096 pixels, got {width}x{height}."
-            )
 
 
 def _message_text(message: dict[str, Any]) -> str:
@@ -516,9 +434,7 @@ class BedrockDouble(Served):
             _send(handler, 200, payload)
 
     def _invoke(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Answer InvokeModel like the Stability or Amazon image models on Bedrock."""
-        if model_id in AMAZON_IMAGE_MODELS:
-            return self._invoke_amazon(model_id, body)
+        """Answer InvokeModel like the Stability image models and image services on Bedrock."""
         # The Stability models answer through their US cross-region profiles too.
         profiled = model_id.startswith("us.")
         if profiled:
@@ -564,52 +480,6 @@ class BedrockDouble(Served):
         if reason is not None:
             return {"seeds": [seed], "finish_reasons": [reason], "images": []}
         return {"seeds": [seed], "finish_reasons": [None], "images": [_render(size, fmt, seed)]}
-
-    def _invoke_amazon(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Answer InvokeModel like Nova Canvas or Titan Image Generator v2."""
-        max_seed, max_text = AMAZON_IMAGE_MODELS[model_id]
-        task = body.get("taskType")
-        if task not in TASK_PARAMS:
-            raise _malformed(f"#/taskType: {task} is not a valid enum value")
-        params_key, allowed = TASK_PARAMS[task]
-        _only_keys(body, {"taskType", params_key, "imageGenerationConfig"}, "#")
-        params = body.get(params_key)
-        if not isinstance(params, dict):
-            raise _malformed(f"#: required key [{params_key}] not found")
-        _only_keys(params, allowed, f"#/{params_key}")
-        if task == "TEXT_IMAGE" and "text" not in params:
-            raise _malformed(f"#/{params_key}: required key [text] not found")
-        for key in ("text", "negativeText"):
-            value = params.get(key, "")
-            if key in params and (not isinstance(value, str) or not 1 <= len(value) <= max_text):
-                raise _malformed(
-                    f"#/{params_key}/{key}: expected a string of 1 to {max_text} characters"
-                )
-        if task == "IMAGE_VARIATION":
-            _check_variation(params, model_id)
-        config = body.get("imageGenerationConfig", {})
-        if not isinstance(config, dict):
-            raise _malformed("#/imageGenerationConfig: expected type: JSONObject")
-        _only_keys(config, CONFIG_KEYS, "#/imageGenerationConfig")
-        size = _amazon_size(config, model_id)
-        seed = config.get("seed", 42)
-        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= max_seed:
-            raise _malformed(
-                f"#/imageGenerationConfig/seed: {seed!r} is not between 0 and {max_seed}"
-            )
-        if config.get("quality", "standard") not in ("standard", "premium"):
-            raise _malformed("#/imageGenerationConfig/quality: not a valid enum value")
-        cfg = config.get("cfgScale", 6.5)
-        if not _is_number(cfg) or not 1.1 <= cfg <= 10:
-            raise _malformed("#/imageGenerationConfig/cfgScale: must be between 1.1 and 10")
-        count = config.get("numberOfImages", 1)
-        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 5:
-            raise _malformed("#/imageGenerationConfig/numberOfImages: must be between 1 and 5")
-        with self._lock:
-            filtered = self._filter is not None
-        if filtered:
-            raise _invalid(CONTENT_FILTERED)
-        return {"images": [_render(size, "png", seed)] * count, "error": None}
 
     def _converse(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Answer Converse like a Nova model rewriting the prompt."""

@@ -16,6 +16,8 @@ from genpic.catalog import (
     TITAN_IMAGE_V2,
     base_model_id,
     image_cost,
+    image_model,
+    retirement,
     text_cost,
 )
 from genpic.keys import new_output_key
@@ -27,8 +29,7 @@ from genpic.keys import new_output_key
         (SD35_LARGE, "sd35"),
         (STABLE_IMAGE_CORE, "core"),
         (STABLE_IMAGE_ULTRA, "ultra"),
-        (NOVA_CANVAS, "canvas"),
-        (TITAN_IMAGE_V2, "titan"),
+        ("us.stability.stable-image-inpaint-v1:0", "inpaint"),
         ("us." + STABLE_IMAGE_ULTRA, "ultra"),
         ("vendor.some-model:2", "somemodel"),
     ],
@@ -53,3 +54,14 @@ def test_nova_pro_token_prices_and_inference_profiles() -> None:
     assert text_cost("unknown.model", 1000, 1000) == 0.0
     assert base_model_id("eu.amazon.nova-pro-v1:0") == NOVA_PRO
     assert base_model_id(SD35_LARGE) == SD35_LARGE
+
+
+@pytest.mark.parametrize("model", [NOVA_CANVAS, TITAN_IMAGE_V2, f"us.{NOVA_CANVAS}"])
+def test_a_retired_model_is_no_image_model_any_more_only_a_pointer_to_its_replacement(
+    model: str,
+) -> None:
+    assert image_model(model) is None
+    assert image_cost(model) == 0.0
+    refusal = retirement(model)
+    assert refusal is not None
+    assert refusal.endswith(f"use Stable Diffusion 3.5 Large ({SD35_LARGE}) instead")

@@ -7,7 +7,6 @@ from typing import Any
 
 from genpic.errors import (
     ConfigurationError,
-    ContentFiltered,
     Forbidden,
     GenpicError,
     InvalidImage,
@@ -23,9 +22,6 @@ THROTTLE_RETRY_AFTER_S = 10
 TRANSIENT_RETRY_AFTER_S = 5
 _ARN = re.compile(r"arn:aws[\w-]*:[^\s\"',]*")
 _ACCOUNT = re.compile(r"\b\d{12}\b")
-# Nova Canvas and Titan refuse a prompt or image with a ValidationException such as
-# "This request has been blocked by our content filters. Please adjust your text prompt…".
-_CONTENT_FILTER = re.compile(r"content filter|blocked by", re.IGNORECASE)
 
 
 def error_code(exc: BaseException) -> str | None:
@@ -35,11 +31,6 @@ def error_code(exc: BaseException) -> str | None:
         return None
     code = response.get("Error", {}).get("Code")
     return str(code) if code else None
-
-
-def is_content_filter_message(message: str) -> bool:
-    """Tell whether a Bedrock message says a content filter refused the request."""
-    return bool(_CONTENT_FILTER.search(message))
 
 
 def bedrock_error(exc: Exception, model: str, region: str) -> GenpicError:
@@ -65,11 +56,6 @@ def bedrock_error(exc: Exception, model: str, region: str) -> GenpicError:
         return ModelUnavailable(
             f"Model {model} was not found in {region}. Check the model id "
             "(GENPIC_IMAGE_MODEL / GENPIC_TEXT_MODEL) and that the model is offered there."
-        )
-    if code == "ValidationException" and is_content_filter_message(detail):
-        return ContentFiltered(
-            f"{model}'s content filter refused the request ({detail}). Rephrase the prompt "
-            "or use a different init image."
         )
     if code == "ValidationException":
         return ValidationError(f"Bedrock rejected the request to {model}: {detail}")

@@ -14,6 +14,7 @@ from rich.text import Text
 from genpic.catalog import (
     IMAGE_MODELS,
     MAX_PROMPT,
+    RETIRED_MODELS,
     TEXT_MODELS,
     EditSpec,
     ImageModel,
@@ -61,7 +62,7 @@ def models(
 
 
 def catalog_rows() -> list[dict[str, Any]]:
-    """Return one row per catalog model: image models, then text models."""
+    """Return one row per catalog model: image models, text models, then retired ones."""
     rows = [
         _row(m.model_id, m.label, m.operations, _limits(m), _image_price(m), m.lifecycle)
         for m in IMAGE_MODELS.values()
@@ -77,6 +78,8 @@ def catalog_rows() -> list[dict[str, Any]]:
         )
         for m in TEXT_MODELS.values()
     ]
+    # A retired model does nothing any more; its row says what replaces it.
+    rows += [_row(m.model_id, m.label, (), "", "", m.lifecycle) for m in RETIRED_MODELS.values()]
     return rows
 
 

@@ -11,7 +11,6 @@ import json
 from genpic.awssdk.clients import bedrock_runtime
 from genpic.awssdk.errors import bedrock_error
 from genpic.catalog import Family, describe_image_model
-from genpic.engines.amazon_image import AmazonImageFamily
 from genpic.engines.base import ImageEngine, ImageJob, RenderedImage
 from genpic.engines.family import ImageFamily
 from genpic.engines.stability import StabilityFamily
@@ -22,12 +21,11 @@ from genpic.settings import Settings
 FAMILIES: dict[Family, ImageFamily] = {
     "stability": StabilityFamily(),
     "stability-edit": StabilityEditFamily(),
-    "amazon-image": AmazonImageFamily(),
 }
 
 
 class BedrockImageEngine(ImageEngine):
-    """Stability SD3.5 Large, Stable Image Core and Ultra, Nova Canvas and Titan Image v2."""
+    """Stability SD3.5 Large, Stable Image Core and Ultra, and the Stability AI Image Services."""
 
     name = "bedrock"
 
@@ -38,7 +36,6 @@ class BedrockImageEngine(ImageEngine):
         """Invoke the model and return its image, or raise a public error."""
         model = describe_image_model(job.model)
         family = FAMILIES[model.family]
-        job = family.prepare(job, model)
         body = family.request_body(job, model)
         # Outside the try: no time left is already a public error, and no call is made.
         client = bedrock_runtime(self._settings, "model")

@@ -20,10 +20,6 @@ from genpic.errors import ModelUnavailable
 class ImageFamily(ABC):
     """The request and response shape shared by a family of image models."""
 
-    def prepare(self, job: ImageJob, model: ImageModel) -> ImageJob:
-        """Return ``job`` as it will be sent; a family whose models never report seeds picks one."""
-        return job
-
     @abstractmethod
     def request_body(self, job: ImageJob, model: ImageModel) -> dict[str, Any]:
         """Return the InvokeModel JSON body for ``job``."""

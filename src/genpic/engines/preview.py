@@ -118,10 +118,9 @@ class PreviewEngine(ImageEngine):
         if job.init_image is not None:
             image = _restyle(job.init_image, palette, _strength(job))
         else:
-            sizes = model.sizes if model else STABILITY_SIZES
-            if job.aspect_ratio is None or job.aspect_ratio not in sizes:
+            if job.aspect_ratio is None or job.aspect_ratio not in STABILITY_SIZES:
                 raise ValueError(f"unknown aspect ratio {job.aspect_ratio!r}")
-            image = _landscape(sizes[job.aspect_ratio], job.prompt, palette, rng)
+            image = _landscape(STABILITY_SIZES[job.aspect_ratio], job.prompt, palette, rng)
         draw_caption(image, job.prompt, seed)
         return RenderedImage(data=encode(image, job.output_format), seed=seed)
 
