@@ -9,7 +9,7 @@ follow Bedrock's model lifecycle pages, cited per model.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -628,6 +628,42 @@ def lifecycle_warnings(model_id: str, day: date | None = None) -> list[str]:
     if replacement:
         text += f"; move to {replacement.label} ({replacement.model_id}) before then"
     return [text + "."]
+
+
+def image_to_image_models(allowed: Iterable[str], day: date | None = None) -> list[str]:
+    """Return the models of ``allowed`` that can transform an init image on ``day`` (today).
+
+    An uncatalogued id counts as Stability-shaped (``describe_image_model``); the image
+    services edit through ``POST /edit`` and a retired model serves nothing.
+    """
+    capable = []
+    for model_id in allowed:
+        model = describe_image_model(model_id)
+        if model.edit is None and model.image_to_image and retirement(model_id, day) is None:
+            capable.append(model_id)
+    return capable
+
+
+def no_image_to_image(label: str, allowed: Iterable[str], day: date | None = None) -> str:
+    """Say that ``label`` takes no init image, and which model of ``allowed`` would.
+
+    When the deployment allows none, say which catalog models would, and how to allow one.
+    """
+    text = f"{label} has no image-to-image mode"
+    capable = image_to_image_models(allowed, day)
+    if capable:
+        return f"{text}; use {_either(capable)}, or send no init image"
+    catalog = image_to_image_models(IMAGE_MODELS, day) or ["an image-to-image model"]
+    return (
+        f"{text}, and no model this deployment allows has one; send no init image, or add "
+        f"{_either(catalog)} to GENPIC_ALLOWED_MODELS"
+    )
+
+
+def _either(model_ids: list[str]) -> str:
+    if len(model_ids) == 1:
+        return model_ids[0]
+    return f"{', '.join(model_ids[:-1])} or {model_ids[-1]}"
 
 
 def edit_output_size(

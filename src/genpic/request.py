@@ -25,10 +25,10 @@ from genpic.catalog import (
     DEFAULT_IMAGE_MODEL,
     DEFAULT_STRENGTH,
     EDIT_OPERATIONS,
-    IMAGE_MODELS,
     MAX_PROMPT,
     MAX_SEED,
     image_model,
+    no_image_to_image,
     retirement,
 )
 from genpic.errors import ValidationError
@@ -283,13 +283,12 @@ def parse_request(
         return parse_edit(payload, allowed_models=allowed_models)
     if "model" not in payload:
         payload = {**payload, "model": default_model}
+    allowed = tuple(allowed_models)
     try:
-        request = GenerationRequest.model_validate(
-            payload, context={"allowed_models": tuple(allowed_models)}
-        )
+        request = GenerationRequest.model_validate(payload, context={"allowed_models": allowed})
     except pydantic.ValidationError as exc:
         raise as_validation_error(exc, GenerationRequest) from None
-    problems = _beyond_model_limits(request)
+    problems = _beyond_model_limits(request, allowed)
     if problems:
         raise validation_error(problems)
     if request.enhance_prompt is None:
@@ -312,7 +311,9 @@ def _variant_rules(request: GenerationRequest) -> list[dict[str, str]]:
     return problems
 
 
-def _beyond_model_limits(request: GenerationRequest) -> list[dict[str, str]]:
+def _beyond_model_limits(
+    request: GenerationRequest, allowed: tuple[str, ...]
+) -> list[dict[str, str]]:
     """Check what each model declares in the catalog, before any paid call."""
     model = image_model(request.model)
     if model is None:
@@ -328,14 +329,7 @@ def _beyond_model_limits(request: GenerationRequest) -> list[dict[str, str]]:
         )
         return problems
     if request.image_to_image and not model.image_to_image:
-        capable = ", ".join(m.model_id for m in IMAGE_MODELS.values() if m.image_to_image)
-        problems.append(
-            _detail(
-                "model",
-                f"{model.label} has no image-to-image mode; use one "
-                f"of {capable}, or send no init image",
-            )
-        )
+        problems.append(_detail("model", no_image_to_image(model.label, allowed)))
     if request.seed > model.max_seed:
         problems.append(
             _detail(

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from genpic.catalog import MAX_PROMPT, MAX_SEED, image_model, retirement
+from genpic.catalog import MAX_PROMPT, MAX_SEED, image_model, image_to_image_models, retirement
 from genpic.http import schemas as bodies
 from genpic.http.edit_schema import edit_schema
 from genpic.http.errors import OPENAI_PREFIX, REQUEST_ID_HEADER
@@ -174,7 +174,7 @@ def _allowed_models(schema: dict[str, Any], settings: Settings) -> None:
     # The image services edit (POST /edit); a generation may name only the other models.
     allowed = [m for m in settings.allowed_models if retirement(m) is None and _generates(m)]
     if schema.get(IMAGE_TO_IMAGE):
-        allowed = [m for m in allowed if getattr(image_model(m), "image_to_image", True)]
+        allowed = image_to_image_models(allowed)
     model = schema["properties"]["model"]
     branch = next((b for b in model.get("anyOf", ()) if b.get("type") != "null"), model)
     branch["enum"] = allowed
