@@ -16,6 +16,8 @@ from typing import Literal
 
 from genpic.vocabulary import AspectRatio, OutputFormat
 
+# Model ids: Bedrock's "Supported foundation models" table
+# (https://docs.aws.amazon.com/bedrock/latest/userguide/models-supported.html).
 SD35_LARGE = "stability.sd3-5-large-v1:0"
 STABLE_IMAGE_CORE = "stability.stable-image-core-v1:1"
 STABLE_IMAGE_ULTRA = "stability.stable-image-ultra-v1:1"
@@ -319,8 +321,10 @@ RETIRED_MODELS: dict[str, RetiredModel] = {
 }
 
 
-#: Bedrock's Stability AI model cards give each image service's lifecycle (Search and Replace's,
-#: read 2026-12-02: "Model lifecycle: Active", "Model EOL date: N/A"; docs/edits.md, "Sources").
+#: Bedrock's Stability AI model cards give each image service's lifecycle. Read: Search and
+#: Replace's and Conservative Upscale's ("Model EOL date: N/A", "Model lifecycle: Active",
+#: https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-stability-ai-stable-image-conservative-upscale.html);
+#: the other eleven are unconfirmed (docs/edits.md, "Sources").
 STABILITY_MODEL_CARDS = (
     "https://docs.aws.amazon.com/bedrock/latest/userguide/model-cards-stability-ai.html"
 )
@@ -342,8 +346,9 @@ def _service(name: str, label: str, short: str, usd: float, edit: EditSpec) -> I
 
 
 # Prices: the Bedrock pricing page's "Stability AI Image Services" table, price per
-# generation in us-east-1, us-east-2 and us-west-2 (https://aws.amazon.com/bedrock/pricing/);
-# not re-read when the edits were merged (docs/edits.md, "Sources").
+# generation in us-east-1, us-east-2 and us-west-2 (https://aws.amazon.com/bedrock/pricing/),
+# as first recorded: its stored copy renders no figures, so they are unconfirmed, and so are
+# the three regions (docs/edits.md, "Sources").
 _MARGIN = Number(0, 2000, 0, whole=True)
 EDIT_MODELS: tuple[ImageModel, ...] = (
     _service(
@@ -444,6 +449,8 @@ EDIT_MODELS: tuple[ImageModel, ...] = (
         EditSpec(
             "upscale_conservative",
             "required",
+            # As first recorded from stable-image-services.html; unconfirmed since (third
+            # parties give 0.1-0.5): the narrower range never sends what it might refuse.
             numbers={"creativity": Number(0.2, 0.5, 0.35)},
             output="long_side_4096",
         ),
@@ -515,6 +522,9 @@ DEFAULT_ALLOWED_MODELS = tuple(
     m.model_id for m in IMAGE_MODELS.values() if m.lifecycle.status == "active"
 )
 
+# Token prices per 1K, as first recorded from https://aws.amazon.com/bedrock/pricing/ (its stored
+# copy renders no figures: unconfirmed). Lifecycles: active in the catalog; no stored AWS page
+# said otherwise, nor could one be read that says so (docs/http-api.md, "Model lifecycle").
 TEXT_MODELS: dict[str, TextModel] = {
     model.model_id: model
     for model in (

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 import pytest
 
 from genpic import settings as settings_module
-from genpic.catalog import DEFAULT_ALLOWED_MODELS, IMAGE_MODELS, SD35_LARGE, retirement
+from genpic.catalog import DEFAULT_ALLOWED_MODELS, RETIRED_MODELS, SD35_LARGE, retirement
 from genpic.settings import Settings
 from tests.deploy.cfn import ROOT, Evaluator
 from tests.deploy.roles import FUNCTIONS, TEMPLATE, environment
@@ -295,7 +295,7 @@ IMAGE_MODEL_PARAMETERS = ("ImageModel", "ImageModel2", "ImageModel3", "ImageMode
 def test_no_image_model_parameter_defaults_to_or_allows_a_retired_model(name: str) -> None:
     parameter = TEMPLATE["Parameters"][name]
     allowed = re.compile(parameter["AllowedPattern"])
-    retired = [m for m in IMAGE_MODELS if retirement(m)]
+    retired = [m for m in RETIRED_MODELS if retirement(m)]
     assert retired, "the catalog retires Nova Canvas and Titan Image Generator v2"
     for model_id in retired:
         for named in (model_id, f"us.{model_id}", f"eu.{model_id}"):
