@@ -118,9 +118,10 @@ class InputLimits:
 
 
 # Stability AI Image Services on Bedrock: the user guide's "Stability AI Image Services"
-# page (https://docs.aws.amazon.com/bedrock/latest/userguide/stable-image-services.html)
-# and the service pages it links give every field below; most services take images
-# with sides of at least 64 px, 4,096 to 9,437,184 pixels, between 1:2.5 and 2.5:1.
+# page (https://docs.aws.amazon.com/bedrock/latest/userguide/stable-image-services.html,
+# its text re-read 2026-12-02) gives every field, range and default below; most services
+# take images with sides of at least 64 px, at most 9,437,184 pixels, between 1:2.5 and
+# 2.5:1 (4,096 pixels follows from the 64 px sides).
 EDIT_LIMITS = InputLimits(min_side=64, min_pixels=4096, max_pixels=9_437_184, max_ratio=2.5)
 #: InvokeModel's largest request body, in bytes: an edit's images travel in it as base64
 #: (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html,
@@ -283,7 +284,8 @@ class RetiredModel:
 
 # Prices: SD3.5 Large 0.08, Core 0.04, Ultra 0.14 USD per image, as first recorded from the
 # Bedrock pricing page (https://aws.amazon.com/bedrock/pricing/); its stored copy renders no
-# figures, so they are unconfirmed (docs/http-api.md, "Models").
+# figures, so they are unconfirmed (docs/http-api.md, "Models"). Active: LIFECYCLE_PAGE lists
+# none of the three among the Legacy or retired models.
 IMAGE_MODELS: dict[str, ImageModel] = {
     model.model_id: model
     for model in (
@@ -298,14 +300,14 @@ IMAGE_MODELS: dict[str, ImageModel] = {
 RETIRED_MODELS: dict[str, RetiredModel] = {
     model.model_id: model
     for model in (
-        # Legacy from 2026-03-30, end of life 2026-09-30 (LIFECYCLE_PAGE, as first recorded).
+        # Legacy from 2026-03-30, end of life 2026-09-30 (LIFECYCLE_PAGE, re-read 2026-12-02).
         RetiredModel(
             NOVA_CANVAS,
             "Amazon Nova Canvas",
             Lifecycle("retired", date(2026, 9, 30), SD35_LARGE),
         ),
-        # The end of life its Bedrock model card gave when first recorded (issue 15 reported
-        # 2026-09-30, the same day as Nova Canvas).
+        # Legacy from 2025-12-30, end of life 2026-06-30: its model card, and an earlier
+        # version of the "Model lifecycle" page (issue 15 reported 2026-09-30).
         RetiredModel(
             TITAN_IMAGE_V2,
             "Amazon Titan Image Generator v2",
@@ -321,10 +323,8 @@ RETIRED_MODELS: dict[str, RetiredModel] = {
 }
 
 
-#: Bedrock's Stability AI model cards give each image service's lifecycle. Read: Search and
-#: Replace's and Conservative Upscale's ("Model EOL date: N/A", "Model lifecycle: Active",
-#: https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-stability-ai-stable-image-conservative-upscale.html);
-#: the other eleven are unconfirmed (docs/edits.md, "Sources").
+#: Bedrock's Stability AI model cards give each image service's lifecycle: Active (Search and
+#: Replace's and Conservative Upscale's, read; LIFECYCLE_PAGE lists none of the 13 as Legacy).
 STABILITY_MODEL_CARDS = (
     "https://docs.aws.amazon.com/bedrock/latest/userguide/model-cards-stability-ai.html"
 )
@@ -346,9 +346,10 @@ def _service(name: str, label: str, short: str, usd: float, edit: EditSpec) -> I
 
 
 # Prices: the Bedrock pricing page's "Stability AI Image Services" table, price per
-# generation in us-east-1, us-east-2 and us-west-2 (https://aws.amazon.com/bedrock/pricing/),
-# as first recorded: its stored copy renders no figures, so they are unconfirmed, and so are
-# the three regions (docs/edits.md, "Sources").
+# generation (https://aws.amazon.com/bedrock/pricing/), as first recorded: its stored copy
+# renders no figures, so they are unconfirmed (docs/edits.md, "Sources"). Each us. profile
+# routes within us-east-1, us-east-2 and us-west-2
+# (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html).
 _MARGIN = Number(0, 2000, 0, whole=True)
 EDIT_MODELS: tuple[ImageModel, ...] = (
     _service(
@@ -359,7 +360,7 @@ EDIT_MODELS: tuple[ImageModel, ...] = (
         EditSpec(
             "inpaint",
             "required",
-            numbers={"grow_mask": Number(0, 100, 5, whole=True)},
+            numbers={"grow_mask": Number(0, 20, 5, whole=True)},
             images={"mask": True},
         ),
     ),
@@ -376,7 +377,7 @@ EDIT_MODELS: tuple[ImageModel, ...] = (
                 "right": _MARGIN,
                 "up": _MARGIN,
                 "down": _MARGIN,
-                "creativity": _UNIT,
+                "creativity": Number(0.1, 1.0, 0.5),
             },
             negative_prompt=False,
             output="margins",
@@ -422,7 +423,6 @@ EDIT_MODELS: tuple[ImageModel, ...] = (
             seed=False,
             # The background becomes transparent, which JPEG cannot hold.
             output_formats=("png", "webp"),
-            limits=InputLimits(min_side=64, min_pixels=4096, max_pixels=4_194_304, max_ratio=2.5),
         ),
     ),
     _service(
@@ -449,9 +449,7 @@ EDIT_MODELS: tuple[ImageModel, ...] = (
         EditSpec(
             "upscale_conservative",
             "required",
-            # As first recorded from stable-image-services.html; unconfirmed since (third
-            # parties give 0.1-0.5): the narrower range never sends what it might refuse.
-            numbers={"creativity": Number(0.2, 0.5, 0.35)},
+            numbers={"creativity": Number(0.1, 0.5, 0.35)},
             output="long_side_4096",
         ),
     ),
@@ -523,8 +521,8 @@ DEFAULT_ALLOWED_MODELS = tuple(
 )
 
 # Token prices per 1K, as first recorded from https://aws.amazon.com/bedrock/pricing/ (its stored
-# copy renders no figures: unconfirmed). Lifecycles: active in the catalog; no stored AWS page
-# said otherwise, nor could one be read that says so (docs/http-api.md, "Model lifecycle").
+# copy renders no figures: unconfirmed). Active: LIFECYCLE_PAGE, re-read 2026-12-02, lists none
+# of them among the Legacy or retired models (it lists Nova Premier and Nova Sonic).
 TEXT_MODELS: dict[str, TextModel] = {
     model.model_id: model
     for model in (

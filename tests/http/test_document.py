@@ -55,7 +55,7 @@ def test_the_request_rules_are_in_the_schema(doc: dict[str, Any]) -> None:
     assert branches["inpaint"]["properties"]["grow_mask"] == {
         "type": "integer",
         "minimum": 0,
-        "maximum": 100,
+        "maximum": 20,
     }
     assert branches["remove_background"]["properties"]["output_format"] == {"enum": ["png", "webp"]}
     assert "prompt" not in branches["upscale_fast"]["properties"]

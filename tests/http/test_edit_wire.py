@@ -146,6 +146,35 @@ def test_each_operation_sends_its_service_exactly_its_body(
     assert Image.open(io.BytesIO(stored["Body"].read())).size == size
 
 
+@pytest.mark.parametrize(
+    ("operation", "fields"),
+    [
+        # The ends of the ranges the Image Services page gives (re-read 2026-12-02).
+        ("upscale_conservative", {"prompt": "a photo", "creativity": 0.1}),
+        ("outpaint", {"left": 8, "creativity": 0.1}),
+        ("inpaint", {"mask": MASK, "prompt": "a cat", "grow_mask": 20}),
+    ],
+)
+def test_the_documented_range_ends_reach_the_service(
+    aws_client: TestClient, bedrock: BedrockDouble, operation: str, fields: dict[str, Any]
+) -> None:
+    response = aws_client.post("/edit", json={"operation": operation, "image": B64, **fields})
+    assert response.status_code == 200, response.text
+    [call] = _invokes(bedrock)
+    assert {key: call.body[key] for key in fields} == fields
+
+
+def test_remove_background_takes_the_pixels_the_other_services_take(
+    aws_client: TestClient, bedrock: BedrockDouble
+) -> None:
+    # 5.2 MP: over the 4,194,304 first recorded, within the page's 9,437,184.
+    photo = base64.b64encode(image_bytes((2600, 2000), "PNG")).decode()
+    response = aws_client.post("/edit", json={"operation": "remove_background", "image": photo})
+    assert response.status_code == 200, response.text
+    [call] = _invokes(bedrock)
+    assert call.model_id == "us.stability.stable-image-remove-background-v1:0"
+
+
 def test_the_price_is_the_services(aws_client: TestClient, bedrock: BedrockDouble) -> None:
     response = aws_client.post(
         "/edit", json={"operation": "upscale_creative", "image": B64, "prompt": "a photo"}
@@ -181,6 +210,9 @@ def test_a_mask_of_another_size_is_refused_before_any_call(
         ({"operation": "outpaint"}, "left"),
         ({"operation": "outpaint", "left": 2001}, "left"),
         ({"operation": "upscale_conservative", "prompt": "x", "creativity": 0.6}, "creativity"),
+        ({"operation": "upscale_conservative", "prompt": "x", "creativity": 0.05}, "creativity"),
+        ({"operation": "inpaint", "mask": MASK, "prompt": "x", "grow_mask": 21}, "grow_mask"),
+        ({"operation": "outpaint", "left": 8, "creativity": 0.05}, "creativity"),
         ({"operation": "remove_background", "output_format": "jpeg"}, "output_format"),
         ({"operation": "search_replace", "prompt": "x"}, "search_prompt"),
         ({"operation": "style_transfer"}, "style_image"),

@@ -37,7 +37,6 @@ class Service:
     ranges: dict[str, tuple[float, float, bool]] = field(default_factory=dict)
     # (min side, max side or None, min pixels, max pixels)
     pixels: tuple[int, int | None, int, int] = EDIT_PIXELS
-    formats: tuple[str, ...] = ("jpeg", "png", "webp")
     image_key: str = "image"
     # How the output size follows from the input: same, margins, x4, 4k or aspect.
     output: str = "same"
@@ -52,13 +51,13 @@ SERVICES: dict[str, Service] = {
     "stability.stable-image-inpaint-v1:0": Service(
         frozenset({"image", "prompt", "mask"}),
         _TEXTS | {"grow_mask", "style_preset"},
-        {"grow_mask": (0, 100, True)},
+        {"grow_mask": (0, 20, True)},
     ),
     "stability.stable-outpaint-v1:0": Service(
         frozenset({"image"}),
         frozenset({"prompt", "left", "right", "up", "down", "creativity", "seed", "output_format", "style_preset"}),
         {"left": (0, 2000, True), "right": (0, 2000, True), "up": (0, 2000, True),
-         "down": (0, 2000, True), "creativity": (0, 1, False)},
+         "down": (0, 2000, True), "creativity": (0.1, 1, False)},
         output="margins",
     ),
     "stability.stable-image-erase-object-v1:0": Service(
@@ -79,8 +78,6 @@ SERVICES: dict[str, Service] = {
     "stability.stable-image-remove-background-v1:0": Service(
         frozenset({"image"}),
         frozenset({"output_format"}),
-        pixels=(64, None, 4_096, 4_194_304),
-        formats=("png", "webp"),
     ),
     "stability.stable-fast-upscale-v1:0": Service(
         frozenset({"image"}),
@@ -91,7 +88,7 @@ SERVICES: dict[str, Service] = {
     "stability.stable-conservative-upscale-v1:0": Service(
         frozenset({"image", "prompt"}),
         _TEXTS | {"creativity"},
-        {"creativity": (0.2, 0.5, False)},
+        {"creativity": (0.1, 0.5, False)},
         output="4k",
     ),
     "stability.stable-creative-upscale-v1:0": Service(
@@ -209,7 +206,7 @@ def answer(
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
         raise malformed(f"#/seed: {seed!r} is not an integer between 0 and {MAX_SEED}")
     fmt = body.get("output_format", "png")
-    if fmt not in service.formats:
+    if fmt not in FORMATS:
         raise malformed(f"#/output_format: {fmt} is not a valid enum value")
     if "aspect_ratio" in body and body["aspect_ratio"] not in ASPECTS:
         raise malformed(f"#/aspect_ratio: {body['aspect_ratio']} is not a valid enum value")
@@ -227,7 +224,9 @@ def answer(
         return {"seeds": [seed], "finish_reasons": [filter_reason], "images": []}
     size = _output_size(service, image.size, body)
     seed = seed or random.randint(1, MAX_SEED)
-    mode = "RGBA" if model_id.endswith("remove-background-v1:0") else "RGB"
+    # Remove Background answers with transparency, which a JPEG answer cannot carry.
+    transparent = model_id.endswith("remove-background-v1:0") and fmt != "jpeg"
+    mode = "RGBA" if transparent else "RGB"
     out = io.BytesIO()
     Image.new(
         mode, size, (seed & 255, 90, 160, 0) if mode == "RGBA" else (seed & 255, 90, 160)
