@@ -4,8 +4,11 @@ Written from AWS's pages, not from genpic's catalog, so a mistake in one shows
 against the other: the user guide's "Stability AI Image Services" page
 (https://docs.aws.amazon.com/bedrock/latest/userguide/stable-image-services.html)
 lists each service's required and optional fields, their ranges and the input
-image limits; the response is ``{"seeds", "finish_reasons", "images"}``, with
-``"Filter reason: prompt" | "input image" | "output image"`` when filtered.
+image limits (re-read 2026-12-02); the response is ``{"seeds", "finish_reasons",
+"images"}``, with ``"Filter reason: prompt" | "input image" | "output image"`` when
+filtered. Each is invoked through its ``us.`` profile, routed within us-east-1,
+us-east-2 and us-west-2
+(https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html).
 """
 
 from __future__ import annotations
