@@ -64,6 +64,7 @@ def _spellings(letters: frozenset[str]) -> dict[str, list[str]]:
     return found
 
 
+@cache
 def containing(predicate: Callable[[str], bool]) -> str:
     """Return a pattern matching any string with at least one character ``predicate`` accepts."""
     return char_class(filterfalse(predicate, _every_char()), negate=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from genpic import patterns
@@ -18,12 +19,6 @@ _BASE64 = {
     "description": "A base64 JPEG, PNG or WebP image, or a data: URL of one.",
     "pattern": r"^(data:[^,]*,)?([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
 }
-_TEXT = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": MAX_PROMPT,
-    "pattern": patterns.containing(visible),
-}
 _COMMON: dict[str, Any] = {
     "image": _BASE64,
     "image_s3": _S3,
@@ -38,12 +33,23 @@ _COMMON: dict[str, Any] = {
 }
 
 
+@cache
+def _text() -> dict[str, Any]:
+    # Built with the document, not at import: the pattern takes a pass over every code point.
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_PROMPT,
+        "pattern": patterns.containing(visible),
+    }
+
+
 def _branch(spec: EditSpec) -> dict[str, Any]:
     props: dict[str, Any] = {"operation": {"const": spec.operation}, **_COMMON}
     required = ["operation"]
     props["output_format"] = {"enum": list(spec.output_formats)}
     if spec.prompt != "none":
-        props["prompt"] = _TEXT
+        props["prompt"] = _text()
         props["enhance_prompt"] = {"type": "boolean"}
         props["enhancement_style"] = {"enum": list(ENHANCEMENT_STYLES)}
         if spec.prompt == "required":
@@ -58,7 +64,7 @@ def _branch(spec: EditSpec) -> dict[str, Any]:
     if spec.aspect_ratio:
         props["aspect_ratio"] = {"enum": list(ASPECT_RATIOS)}
     for name in spec.texts:
-        props[name] = _TEXT
+        props[name] = _text()
         required.append(name)
     for name, number in spec.numbers.items():
         kind = "integer" if number.whole else "number"
