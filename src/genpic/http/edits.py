@@ -17,7 +17,7 @@ from genpic.http.context import Genpic, genpic, request_id
 from genpic.http.core import answer_once
 from genpic.http.identity import client
 from genpic.http.incoming import body_kind, form_data, json_payload
-from genpic.http.schemas import GENERATION_ERRORS, SuccessBody
+from genpic.http.schemas import GENERATION_ERRORS, SuccessBody, answers
 
 router = APIRouter()
 App = Annotated[Genpic, Depends(genpic)]
@@ -30,7 +30,7 @@ _BODY = {"schema": {"x-genpic-schema": "edit"}}
     "/edit",
     tags=["edit"],
     response_model=None,
-    responses={200: {"model": SuccessBody}, **GENERATION_ERRORS},
+    responses={200: answers(SuccessBody), **GENERATION_ERRORS},
     openapi_extra={"requestBody": {"required": True, "content": {JSON: _BODY, MULTIPART: _BODY}}},
 )
 async def edit(request: Request, app: App, rid: RequestId, who: Client) -> JSONResponse:

@@ -130,6 +130,7 @@ def openai_parameters(*, edit: bool) -> dict[str, Any]:
 
 @router.post(
     "/images/generations",
+    response_model=None,
     responses={200: answers(ImagesResponse), **_ERRORS},
     openapi_extra=json_body("openai-generation"),
 )
@@ -145,6 +146,7 @@ async def generations(request: Request, app: App, rid: RequestId, who: Client) -
 
 @router.post(
     "/images/edits",
+    response_model=None,
     responses={200: answers(ImagesResponse), **_ERRORS},
     openapi_extra=json_body("openai-edit", "multipart/form-data"),
 )
