@@ -38,6 +38,16 @@ class FeedbackRequest(BaseModel):
     preferred: Literal[True] | None = None
     user: Annotated[StrictStr, Field(min_length=1, max_length=MAX_USER)] | None = None
 
+    @pydantic.field_validator("preferred", mode="before")
+    @classmethod
+    def _only_true(cls, value: Any) -> Any:
+        if value is not None and value is not True:
+            raise ValueError(
+                f"must be true (this image over the other one shown); to say less of "
+                f"an image, send rating ({MIN_RATING} to {MAX_RATING}) instead"
+            )
+        return value
+
 
 def parse_feedback(payload: Any) -> FeedbackRequest:
     """Validate a feedback body, or raise ``ValidationError`` naming the field."""

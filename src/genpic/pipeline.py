@@ -89,12 +89,14 @@ class GenerationResult:
         return self.translation.prompt if self.translation else self.enhancement.prompt
 
     def warnings(self) -> list[str]:
-        """Return the lifecycle warnings of the models this result used (a legacy one's end)."""
+        """Return what the request asked for and did not get, then the lifecycle warnings
+        of the models this result used (a legacy one's end)."""
         used = [self.request.model, self.enhancement.model]
         if self.translation is not None:
             used.append(self.translation.model)
         models = dict.fromkeys(model for model in used if model)
-        return [text for model in models for text in lifecycle_warnings(model)]
+        lifecycle = [text for model in models for text in lifecycle_warnings(model)]
+        return [*self.request.warnings, *lifecycle]
 
     def to_body(self) -> dict[str, Any]:
         """Return the public success body (a superset of the original ``aws_gen_pic`` response)."""

@@ -57,6 +57,9 @@ _PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
 # A prompt of only these is no prompt: the model would get nothing to draw (" \u200b\ufeff").
 _UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+ASPECT_RATIO_IGNORED = (
+    "aspect_ratio is not used for image-to-image: the result takes the init image's shape"
+)
 _INVISIBLE = "must hold a visible character; this one is only spaces and invisible characters"
 
 
@@ -197,6 +200,13 @@ class GenerationRequest(BaseModel):
         return self.init_image_s3 is not None or self.init_image is not None
 
     @property
+    def warnings(self) -> list[str]:
+        """Return what the request asked for that it does not get (the body's ``warnings``)."""
+        if self.image_to_image and "aspect_ratio" in self.model_fields_set:
+            return [ASPECT_RATIO_IGNORED]
+        return []
+
+    @property
     def enhance_defaulted(self) -> bool:
         """Whether ``enhance_prompt`` was not sent, so the entry point's default applies."""
         return self._enhance_defaulted
@@ -294,10 +304,22 @@ def parse_request(
     if request.enhance_prompt is None:
         request = request.model_copy(update={"enhance_prompt": enhance_default})
         request._enhance_defaulted = True
-    problems = _variant_rules(request)
+    problems = _image_to_image_rules(request) + _variant_rules(request)
     if problems:
         raise validation_error(problems)
     return request
+
+
+def _image_to_image_rules(request: GenerationRequest) -> list[dict[str, str]]:
+    if "strength" in request.model_fields_set and not request.image_to_image:
+        return [
+            _detail(
+                "strength",
+                "applies only to image-to-image: send an init image (init_image or "
+                "init_image_s3), or leave strength out",
+            )
+        ]
+    return []
 
 
 def _variant_rules(request: GenerationRequest) -> list[dict[str, str]]:
@@ -357,11 +379,42 @@ def _detail(field: str, message: str) -> dict[str, str]:
 
 def as_validation_error(exc: pydantic.ValidationError, model: type[BaseModel]) -> ValidationError:
     """Turn pydantic's errors on ``model`` into one ``ValidationError`` naming each field."""
+    errors = exc.errors(include_url=False)
     details = []
-    for error in exc.errors(include_url=False):
-        field = ".".join(str(part) for part in error["loc"]) or "body"
-        details.append(_detail(field, _describe(error, model)))
+    for error in errors:
+        if _echo_of_a_member(error, errors):
+            continue
+        details.append(_detail(field_path(*error["loc"]) or "body", describe(error, model)))
     return validation_error(details)
+
+
+def field_path(*parts: str | int) -> str:
+    """Write a field's path the one way every surface does: ``requests[1].styles[0]``."""
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _echo_of_a_member(error: Any, errors: list[Any]) -> bool:
+    # A list whose bad member is dropped is then too short: the member's error says it all.
+    loc = error["loc"]
+    return error["type"] == "too_short" and any(
+        len(other["loc"]) > len(loc) and other["loc"][: len(loc)] == loc for other in errors
+    )
+
+
+def within(error: ValidationError, outer: str) -> ValidationError:
+    """Return ``error`` with each field path under ``outer`` (``requests[1]`` + ``seed``)."""
+    if not error.details:
+        # A one-off message names its field itself ("webhook_url must be…"): keep its words.
+        return ValidationError(
+            f"{outer}: {error.message}", field=f"{outer}.{error.field or 'body'}"
+        )
+    return validation_error([_detail(f"{outer}.{d['field']}", d["message"]) for d in error.details])
 
 
 def validation_error(details: list[dict[str, str]]) -> ValidationError:
@@ -374,10 +427,13 @@ def validation_error(details: list[dict[str, str]]) -> ValidationError:
 
 # What a value of each JSON type is called in messages (pydantic's error type -> ours).
 _KINDS = {
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
     "float_type": "a number",
+    "float_parsing": "a number",
     "bool_type": "true or false",
+    "bool_parsing": "true or false",
     "string_type": "a string",
     "list_type": "a list",
     "tuple_type": "a list",
@@ -396,12 +452,16 @@ _LIMITS = {
 }
 
 
-def _describe(error: Any, model: type[BaseModel]) -> str:
-    """Say what is wrong in genpic's words, not pydantic's."""
+def describe(error: Any, model: type[BaseModel] | None = None) -> str:
+    """Say what is wrong with one value in genpic's words, not pydantic's.
+
+    ``error`` is one of pydantic's errors (a field of ``model``, or a lone value such as
+    a command-line option's); the words are the same for a field and for an option.
+    """
     kind = error["type"]
     limits = error.get("ctx", {})
     if kind == "extra_forbidden":
-        allowed = ", ".join(model.model_fields)
+        allowed = ", ".join(model.model_fields if model else ())
         return f"unknown field; allowed fields are {allowed}"
     if kind == "missing":
         return "this field is required"
@@ -419,7 +479,7 @@ def _describe(error: Any, model: type[BaseModel]) -> str:
 
 
 def _literal_message(error: Any, limits: Mapping[str, Any]) -> str:
-    field = error["loc"][0]
+    field = error["loc"][0] if error["loc"] else None
     choices = {
         "aspect_ratio": ASPECT_RATIOS,
         "output_format": OUTPUT_FORMATS,

@@ -14,6 +14,10 @@ from genpic.request import GenerationRequest, parse_request
 ALLOWED = tuple(IMAGE_MODELS)
 
 
+# An init image by reference: parsing checks its form only.
+INIT = {"init_image_s3": "s3://gen-img-input1/in.png"}
+
+
 def parse(payload: Any, enhance_default: bool = False) -> GenerationRequest:
     return parse_request(payload, allowed_models=ALLOWED, enhance_default=enhance_default)
 
@@ -61,7 +65,7 @@ def test_null_is_absent_only_where_the_default_is() -> None:
 def test_types_are_json_types_never_coerced() -> None:
     for field, value in (("seed", "5"), ("n", "2"), ("strength", "0.5"), ("cache", "false")):
         assert refused({"prompt": "a", field: value}).field == field
-    assert parse({"prompt": "a", "strength": 1}).strength == 1.0
+    assert parse({"prompt": "a", "strength": 1, **INIT}).strength == 1.0
 
 
 def test_original_prompt_is_ignored_but_other_unknown_fields_are_refused() -> None:
@@ -95,8 +99,10 @@ RULE_CASES: list[tuple[Any, str]] = [
     ({"prompt": "a", "strength": False}, "strength"),
     ({"prompt": "a", "enhance_prompt": "yes"}, "enhance_prompt"),
     ({"prompt": "a", "enhancement_style": "vaporwave"}, "enhancement_style"),
-    ({"prompt": "a", "styles": ["anime", "vaporwave"]}, "styles.1"),
+    ({"prompt": "a", "styles": ["anime", "vaporwave"]}, "styles[1]"),
     ({"prompt": "a", "n": 1.5}, "n"),
+    # strength moves away from an init image: without one it would be silently ignored.
+    ({"prompt": "a", "strength": 0.3}, "strength"),
 ]
 
 
@@ -115,8 +121,8 @@ def test_every_error_is_reported_at_once() -> None:
 
 def test_edges_of_ranges_are_accepted() -> None:
     assert parse({"prompt": "x" * 10_000, "seed": 4_294_967_294}).seed == 4_294_967_294
-    assert parse({"prompt": "a", "strength": 0}).strength == 0
-    assert parse({"prompt": "a", "strength": 1}).strength == 1
+    assert parse({"prompt": "a", "strength": 0, **INIT}).strength == 0
+    assert parse({"prompt": "a", "strength": 1, **INIT}).strength == 1
 
 
 def test_aspect_ratio_choices_are_listed_in_the_message() -> None:
@@ -154,7 +160,7 @@ def test_styles_and_n_ask_for_variants() -> None:
     [
         ({"prompt": "a", "n": 5}, "n", "at most 4"),
         ({"prompt": "a", "n": 0}, "n", "at least 1"),
-        ({"prompt": "a", "n": True}, "n", "a whole number"),
+        ({"prompt": "a", "n": True}, "n", "an integer"),
         ({"prompt": "a", "styles": []}, "styles", "not be empty"),
         ({"prompt": "a", "styles": ["anime", "anime"]}, "styles", "each style once"),
         (

@@ -219,8 +219,14 @@ def _request_schema() -> dict[str, Any]:
     image["pattern"] = _BASE64_PATTERN
     props["init_image"]["anyOf"][0] = image
     props["original_prompt"] = {"description": "Ignored: the seed functions' internal field."}
+    props["strength"]["description"] = "Image-to-image only: a 400 without an init image."
+    props["aspect_ratio"]["description"] = (
+        "Text-to-image only: with an init image it is accepted, not sent, and the success "
+        "body's warnings say so."
+    )
     schema["allOf"] = [
         {"not": {"required": ["init_image", "init_image_s3"], "properties": _BOTH_IMAGES}},
+        _implies({"required": ["strength"]}, _AN_INIT_IMAGE),
         {
             "not": {
                 "required": ["n", "styles"],
@@ -241,6 +247,7 @@ _S3_URI_PATTERN = r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/[^\u0000-\u001f\u007
 _BASE64_PATTERN = r"^(data:[^,]*,)?([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 _BOTH_IMAGES = {"init_image": {"type": "string"}, "init_image_s3": {"type": "string"}}
 _WITH_STYLES = _present("styles", {"type": "array"})
+_AN_INIT_IMAGE = {"anyOf": [_present(name, {"type": "string"}) for name in _BOTH_IMAGES]}
 
 
 def generation_schema(variant: Variant) -> dict[str, Any]:

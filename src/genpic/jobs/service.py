@@ -20,6 +20,7 @@ from genpic.jobs.base import Batch, Job, JobStore, new_job_id, queued_job
 from genpic.jobs.delivery import Deliveries
 from genpic.jobs.pacing import LocalPacer, Pacer, StorePacer, Unpaced
 from genpic.jobs.runner import ENHANCE_DEFAULT, Runner
+from genpic.request import field_path, within
 from genpic.settings import LAMBDA_FUNCTION_NAME, QUEUE_URL, RECORDS, Settings
 
 if TYPE_CHECKING:
@@ -159,9 +160,7 @@ class Jobs:
             try:
                 job, wanted = self._new_job(request, batch_id)
             except ValidationError as exc:
-                raise ValidationError(
-                    f"requests[{i}]: {exc.message}", field=f"requests[{i}].{exc.field or 'body'}"
-                ) from None
+                raise within(exc, field_path("requests", i)) from None
             except ContentFiltered as exc:
                 raise ContentFiltered(
                     f"requests[{i}]: {exc.message}",
