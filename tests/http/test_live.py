@@ -13,7 +13,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from genpic.cli import app
-from genpic.http.serve import is_loopback
+from genpic.cli.serve import is_loopback
 from genpic.logs import logger
 from tests.conftest import image_bytes
 from tests.support.live_server import LiveServer

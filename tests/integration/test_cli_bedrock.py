@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,22 @@ def test_a_prompt_with_markup_is_generated_once_and_reported_as_stored(
         ["-o", "cat.png", "-f", "jpeg"],
         ["--strength", "0.5"],
         ["--style", "anime", "--no-enhance"],
+        ["--seed", "abc"],
+        ["--count", "9"],
+        ["--styles", "anime,noir"],
+        ["--translate", "maybe"],
+        ["--idempotency-key", ""],
+        ["--user", ""],
+        ["--no-such-option"],
     ],
 )
 def test_what_the_cli_can_check_costs_no_model_call(
     aws: Any, bedrock: BedrockDouble, args: list[str]
 ) -> None:
     result = invoke("generate", "a cat", *args)
-    assert result.exit_code == 1
-    assert result.stderr.startswith("error ValidationError: ")
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: -"), line
     assert bedrock.requests == []
     assert "Contents" not in aws.list_objects_v2(Bucket=OUTPUT_BUCKET)
 
@@ -57,6 +66,6 @@ def test_an_upstream_failure_prints_the_request_id(aws: Any, bedrock: BedrockDou
     bedrock.inject(*[Fault("AccessDeniedException", operation="InvokeModel")] * 3)
     result = invoke("generate", "a cat")
     assert result.exit_code == 1
-    first, second = result.stderr.splitlines()
-    assert first.startswith("error ModelUnavailable: ")
-    assert second.startswith("request_id ")
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ModelUnavailable: ")
+    assert re.search(r"\(request_id [0-9a-f-]{36}\)$", line)

@@ -126,8 +126,8 @@ def test_every_bad_line_is_reported_at_once_before_any_image(tmp_path: Path) -> 
     )
     result = batch(str(file), "--out", str(tmp_path / "run"))
 
-    assert result.exit_code == 1
-    reported = re.findall(r"^error ValidationError: line (\d+): (\S+):", result.output, re.M)
+    assert result.exit_code == 2
+    reported = re.findall(r"^error: line (\d+): (\S+):", result.output, re.M)
     assert reported == [
         ("2", "seed"),
         ("3", "colour"),
@@ -206,8 +206,8 @@ def test_a_csv_header_must_name_request_fields(tmp_path: Path) -> None:
     file = tmp_path / "p.csv"
     file.write_text("prompt,style\na cat,anime\n")
     result = batch(str(file), "--out", str(tmp_path / "run"))
-    assert result.exit_code == 1
-    assert "line 1: style: is not a request field" in result.output
+    assert result.exit_code == 2
+    assert "error: line 1: style: is not a request field" in result.output
     assert stored_images() == []
 
 

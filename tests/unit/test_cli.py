@@ -99,7 +99,7 @@ def test_init_image_from_a_local_file(data_dir: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["generate", "   "], "ValidationError: PROMPT: must not be empty"),
+        (["generate", "   "], "error: PROMPT: must not be empty"),
         (["generate", "a", "--aspect-ratio", "4:3"], "--aspect-ratio: must be one of"),
         (["generate", "a", "--init-image", "/no/such/file.png"], "Cannot read --init-image"),
         (["generate", "a", "--init-image", "s3://elsewhere/x.png"], "Forbidden"),
@@ -109,8 +109,9 @@ def test_failures_are_one_line_and_exit_non_zero(
     data_dir: Path, args: list[str], message: str
 ) -> None:
     result = runner.invoke(app, args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert message in result.output
+    assert result.output.count("\n") == 1
     assert "Traceback" not in result.output
     assert not (data_dir / "outputs").exists()
 
@@ -141,7 +142,7 @@ def test_generate_says_what_became_of_a_vietnamese_prompt(data_dir: Path) -> Non
         "reason": TEMPLATE_CANNOT_TRANSLATE,
     }
 
-    result = runner.invoke(app, ["generate", "một con mèo đen", "--no-translate", "--json"])
+    result = runner.invoke(app, ["generate", "một con mèo đen", "--translate", "off", "--json"])
     assert "translation" not in json.loads(result.output)
 
 

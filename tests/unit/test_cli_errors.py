@@ -42,8 +42,9 @@ def _cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_errors_name_the_options_typed(args: list[str], message: str) -> None:
     Path("in.png").write_bytes(image_bytes((300, 200), "PNG"))
     result = invoke("generate", "a cat", *args)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert message in result.stderr
+    assert result.stderr.count("\n") == 1
     for api_field in ("aspect_ratio", "output_format", "enhancement_style", "init_image"):
         assert api_field not in result.stderr
     assert "base64" not in result.stderr
@@ -51,8 +52,8 @@ def test_errors_name_the_options_typed(args: list[str], message: str) -> None:
 
 def test_an_empty_prompt_names_the_argument() -> None:
     result = invoke("generate", "  ")
-    assert result.exit_code == 1
-    assert result.stderr == "error ValidationError: PROMPT: must not be empty or only whitespace.\n"
+    assert result.exit_code == 2
+    assert result.stderr == "error: PROMPT: must not be empty or only whitespace.\n"
 
 
 @pytest.mark.parametrize(
@@ -80,12 +81,9 @@ def test_style_implies_enhance() -> None:
     ("args", "message"),
     [
         (["--style", "anime", "--no-enhance"], "--style needs enhancement; drop --no-enhance"),
-        (["--strength", "0.5"], "--strength only applies with --init-image"),
-        (["--strength", "2"], "--strength only applies with --init-image"),
-        (
-            ["--init-image", "in.png", "-a", "1:1"],
-            "--aspect-ratio does not apply with --init-image",
-        ),
+        (["--styles", "anime", "--no-enhance"], "--styles: styles are enhancement styles; drop"),
+        (["--strength", "0.5"], "--strength: applies only to image-to-image: add --init-image"),
+        (["--strength", "2"], "--strength: must be at most 1"),
     ],
 )
 def test_options_that_would_be_ignored_are_refused(
@@ -94,13 +92,13 @@ def test_options_that_would_be_ignored_are_refused(
     Path("in.png").write_bytes(image_bytes((300, 200), "PNG"))
     monkeypatch.setattr(Pipeline, "run", lambda *_: pytest.fail("the model was called"))
     result = invoke("generate", "a cat", *args)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert message in result.stderr
 
 
 def test_with_json_an_error_is_the_error_body_on_stdout() -> None:
     result = invoke("generate", "a cat", "-a", "4:3", "--json")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == ""
     body = json.loads(result.stdout)
     assert body["error"] == "ValidationError"
@@ -123,8 +121,9 @@ def test_configuration_mistakes_name_the_variable(
     monkeypatch.setenv(variable, value)
     result = invoke("generate", "a cat")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error ConfigurationError: {message}")
+    assert result.stderr.startswith(f"error: ConfigurationError: {message}")
     assert "request_id" in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 @pytest.fixture
@@ -139,20 +138,20 @@ def restore_logs() -> Iterator[None]:
 
 @pytest.mark.usefixtures("restore_logs")
 def test_an_internal_error_prints_the_request_id(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(self: Pipeline, request: Any, request_id: str) -> None:
+    def fail(self: Pipeline, request: Any, request_id: str, *_: Any) -> None:
         raise RuntimeError(f"boom in {request_id}")
 
     monkeypatch.setattr(Pipeline, "run", fail)
     result = invoke("generate", "a cat")
     assert result.exit_code == 1
-    first, second = result.stderr.splitlines()
-    assert first.startswith(
-        "error InternalError: An unexpected error occurred; quote the request_id"
+    [line] = result.stderr.splitlines()
+    assert line.startswith(
+        "error: InternalError: An unexpected error occurred; quote the request_id"
     )
-    assert second.startswith("request_id ")
+    assert re.search(r"\(request_id \S+\)$", line)
     assert "boom" not in result.stderr  # the details are in the -v logs only
     verbose = invoke("-v", "generate", "a cat")
-    [request_id] = re.findall(r"^request_id (\S+)$", verbose.stderr, re.M)
+    [request_id] = re.findall(r"^error: .*\(request_id (\S+)\)$", verbose.stderr, re.M)
     assert f"boom in {request_id}" in verbose.stderr
 
 

@@ -44,8 +44,9 @@ def test_an_output_that_cannot_be_written_is_refused_before_generating(
     outputs: Path, target: str, message: str
 ) -> None:
     result = invoke("generate", "a cat", "-o", target)
-    assert result.exit_code == 1, result.output
-    assert result.stderr.startswith("error ValidationError: ")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: --output ")
+    assert result.stderr.count("\n") == 1
     assert message in result.stderr
     assert not outputs.exists()
 
@@ -53,7 +54,7 @@ def test_an_output_that_cannot_be_written_is_refused_before_generating(
 @pytest.mark.usefixtures("no_model_call")
 def test_a_format_that_contradicts_the_extension_is_refused(outputs: Path) -> None:
     result = invoke("generate", "a cat", "-o", "b.png", "-f", "jpeg")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "--format jpeg does not match --output b.png" in result.stderr
     assert not Path("b.png").exists()
 

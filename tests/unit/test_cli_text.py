@@ -27,7 +27,7 @@ def test_prompts_with_brackets_are_printed_as_typed(prompt: str) -> None:
 
 def test_a_model_id_with_brackets_is_refused_literally() -> None:
     result = invoke("generate", "a cat", "--model", "[bold]x[/]")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "'[bold]x[/]' is not allowed" in result.stderr
     assert "Traceback" not in result.output
 

@@ -12,8 +12,8 @@ from genpic.cli.edit import edit
 from genpic.cli.generate import generate
 from genpic.cli.main import app
 from genpic.cli.models import models
+from genpic.cli.serve import serve
 from genpic.cli.stats import stats
-from genpic.http.serve import serve
 
 app.command()(generate)
 app.command()(edit)

@@ -38,6 +38,7 @@ from genpic import variants
 from genpic.catalog import image_cost
 from genpic.cli.batch_file import BadFile, read_requests
 from genpic.cli.batch_state import Folder, Plan, plan
+from genpic.cli.errors import BAD_INPUT, FAILED, INTERRUPTED
 from genpic.jobs.base import Job, JobStore, queued_job
 from genpic.jobs.pool import JobPool
 from genpic.jobs.service import create_runner, create_store
@@ -45,8 +46,6 @@ from genpic.pipeline import Pipeline
 
 #: How often the run looks at its jobs.
 POLL_S = 0.2
-#: The exit status after Ctrl-C (128 + SIGINT), as shells report it.
-INTERRUPTED = 130
 
 
 def batch(
@@ -110,7 +109,7 @@ def batch(
     summary = f"{len(lines) - run.failed} of {len(lines)} lines done, {run.failed} failed"
     err.print(Text(f"{summary}; ${run.cost:.4f}; manifest: {folder.out / 'manifest.jsonl'}"))
     if run.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(FAILED)
 
 
 def _current(store: JobStore, folder: Folder) -> dict[str, Job]:
@@ -260,10 +259,11 @@ def _interrupted(run: _Run, file: Path, folder: Folder) -> str:
 
 
 def _refuse(exc: BadFile, err: Console) -> NoReturn:
+    # One line per problem, each naming its line and field.
     for problem in exc.problems:
-        err.print(Text.assemble(("error", "red"), f" ValidationError: {problem}"))
+        err.print(Text(f"error: {problem}"))
     err.print(Text(f"{exc}; nothing was generated."))
-    raise typer.Exit(1)
+    raise typer.Exit(BAD_INPUT)
 
 
 def jobs(limit: Annotated[int, typer.Option(min=1, max=1000, help="How many.")] = 20) -> None:

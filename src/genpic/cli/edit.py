@@ -66,10 +66,10 @@ def edit(
     aspect_ratio: Annotated[
         str | None, typer.Option(help="style_guide: " + " | ".join(ASPECT_RATIOS) + ".")
     ] = None,
-    translate: Annotated[
-        bool | None,
-        typer.Option("--translate/--no-translate", help="Translate non-English prompts."),
-    ] = None,
+    translate: options.Translate = None,
+    cache: options.Cache = None,
+    idempotency_key: options.IdempotencyKey = None,
+    user: options.User = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Also save the result to this file."),
@@ -104,7 +104,10 @@ def edit(
             "style_strength": style_strength,
             "change_strength": change_strength,
             "aspect_ratio": aspect_ratio,
-            "translate": translate,
+            "translate": options.translate_choice(translate),
+            "cache": cache,
+            "idempotency_key": idempotency_key,
+            "user": user,
         }
         fields = {field: value for field, value in given.items() if value is not None}
         for field, value in (("image", image), ("mask", mask), ("style_image", style_image)):
@@ -117,4 +120,5 @@ def edit(
         Reporter(as_json=as_json),
         lambda _: "Editing…",
         {"prompt": "--prompt"},
+        operation="edit",
     )

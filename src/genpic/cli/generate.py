@@ -5,16 +5,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from genpic import idempotency, variants
 from genpic.cli import options
 from genpic.cli.output import Reporter
-from genpic.errors import StorageError, as_public_error
+from genpic.errors import GenpicError, StorageError, as_public_error
+from genpic.idempotency import Answer
 from genpic.logs import logger
-from genpic.request import GenerationRequest
+from genpic.request import MAX_N, GenerationRequest
 from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES, OUTPUT_FORMATS
+
+if TYPE_CHECKING:
+    from genpic.pipeline import Pipeline
+
+#: The entry the command line's images are counted under (``genpic.telemetry``).
+CLI_ENTRY = "cli"
 
 
 def _default(field: str) -> str:
@@ -34,7 +42,7 @@ def generate(
         typer.Option(
             "--aspect-ratio",
             "-a",
-            help=" | ".join(ASPECT_RATIOS) + " (text-to-image only).",
+            help=" | ".join(ASPECT_RATIOS) + " (not used with --init-image: a warning says so).",
             show_default=_default("aspect_ratio"),
         ),
     ] = None,
@@ -86,14 +94,27 @@ def generate(
             show_default=_default("enhancement_style"),
         ),
     ] = None,
-    translate: Annotated[
-        bool | None,
+    translate: options.Translate = None,
+    count: Annotated[
+        int | None,
         typer.Option(
-            "--translate/--no-translate",
-            help="Translate a non-English prompt into English when not enhancing.",
-            show_default="GENPIC_TRANSLATE (auto)",
+            "--count",
+            help=f"How many images (1-{MAX_N}), each with its own seed.",
+            show_default=_default("n"),
         ),
     ] = None,
+    styles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--styles",
+            help="One image per enhancement style, same seed: a comma list, or repeat it "
+            "(implies --enhance).",
+            show_default="none",
+        ),
+    ] = None,
+    cache: options.Cache = None,
+    idempotency_key: options.IdempotencyKey = None,
+    user: options.User = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -111,14 +132,10 @@ def generate(
     target = output.expanduser() if output else None
 
     def payload() -> dict[str, Any]:
-        options.refuse_ignored(
-            style=style,
-            enhance=enhance,
-            strength=strength,
-            aspect_ratio=aspect_ratio,
-            init_image=init_image,
-        )
+        options.refuse_ignored(style=style, enhance=enhance)
         chosen = options.output_format_for(target, output_format) if target else output_format
+        listed = options.split_list(styles)
+        enhanced = style is not None or listed is not None
         given = {
             "prompt": prompt,
             "negative_prompt": negative_prompt,
@@ -127,9 +144,14 @@ def generate(
             "model": model,
             "output_format": chosen,
             "strength": strength,
-            "enhance_prompt": enhance if enhance is not None else style is not None,
+            "enhance_prompt": enhance if enhance is not None else enhanced,
             "enhancement_style": style,
-            "translate": translate,
+            "styles": listed,
+            "n": count,
+            "translate": options.translate_choice(translate),
+            "cache": cache,
+            "idempotency_key": idempotency_key,
+            "user": user,
             **options.image_fields(init_image, "init_image"),
         }
         # An option not given is a field left out, so the request's own default applies.
@@ -149,30 +171,65 @@ def make(
     reporter: Reporter,
     status: Callable[[dict[str, Any]], str],
     names: Mapping[str, str] | None = None,
+    operation: str = "generate",
 ) -> None:
     """Check and run the request ``payload`` builds, save it to ``output``, report it.
 
+    The request takes the HTTP routes' path: every image it asks for (``n``,
+    ``styles``), at most once per idempotency key (``operation`` scopes the key).
     Every refusal, the option checks' or the pipeline's, is reported with the CLI's
     names for the fields (``names`` overriding ``options.OPTIONS``); nothing is paid for.
     """
     from genpic.pipeline import Pipeline
 
     request_id = str(uuid.uuid4())
+    failed: list[Exception] = []
     try:
         fields = payload()
         pipeline = Pipeline.from_env()
         request = pipeline.parse(fields, enhance_default=False)
+
+        def answer() -> Answer:
+            try:
+                made = variants.generate(pipeline, request, request_id, entry=CLI_ENTRY)
+            except Exception as exc:
+                failed.append(exc)
+                return Answer.failure(exc, request_id, entry=CLI_ENTRY)  # logs it
+            return Answer(200, made.to_body())
+
         with reporter.status(status(fields)):
-            result = pipeline.run(request, request_id)
+            done = idempotency.guarded(pipeline, operation, request, None, answer)
     except Exception as exc:
-        error = as_public_error(exc)
-        if error.status >= 500:
+        if as_public_error(exc).status >= 500:
             logger.exception("request failed", extra={"request_id": request_id})
+        failed.append(exc)
+    if failed or done.status != 200:
+        error = as_public_error(failed[0]) if failed else replayed_error(done)
         reporter.failure(options.for_cli(error, names), request_id)
-    body = result.to_body()
-    if output is not None:
-        save(result.data, output, body, reporter)
-    reporter.success(body, output)
+    body = done.body
+    saved = save_all(pipeline, body, output, reporter) if output is not None else []
+    reporter.success(body, saved)
+
+
+def replayed_error(done: Answer) -> GenpicError:
+    """Return the error an earlier request with the same idempotency key answered."""
+    error = GenpicError(done.body["message"], field=done.body.get("field"))
+    error.code, error.status = done.body["error"], done.status
+    return error
+
+
+def save_all(
+    pipeline: Pipeline, body: dict[str, Any], output: Path, reporter: Reporter
+) -> list[Path]:
+    """Write each image to ``-o`` (``NAME-K.ext`` when there are several); return the files."""
+    bodies = [b for b in body.get("variants") or [body] if "key" in b]
+    paths = [
+        output if len(bodies) == 1 else output.with_stem(f"{output.stem}-{k}")
+        for k in range(1, len(bodies) + 1)
+    ]
+    for made, path in zip(bodies, paths, strict=True):
+        save(pipeline.store.fetch(made["key"]), path, made, reporter)
+    return paths
 
 
 def save(data: bytes, output: Path, body: dict[str, Any], reporter: Reporter) -> None:

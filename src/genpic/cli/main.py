@@ -7,11 +7,13 @@ from typing import Annotated
 import typer
 
 from genpic import __version__
+from genpic.cli.errors import GenpicGroup
 from genpic.logs import show_logs
 from genpic.settings import LOG_LEVEL
 
 app = typer.Typer(
     help="Generate images with Stability AI models on Amazon Bedrock, or offline previews.",
+    cls=GenpicGroup,
     no_args_is_help=True,
     add_completion=False,
 )

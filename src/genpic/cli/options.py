@@ -11,7 +11,9 @@ import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
+
+import typer
 
 from genpic.errors import GenpicError, ValidationError
 from genpic.vocabulary import FORMAT_ALIASES, OUTPUT_FORMATS, OutputFormat, format_for_suffix
@@ -29,6 +31,12 @@ OPTIONS: dict[str, str] = {
     "strength": "--strength",
     "enhance_prompt": "--enhance",
     "enhancement_style": "--style",
+    "styles": "--styles",
+    "n": "--count",
+    "translate": "--translate",
+    "cache": "--cache",
+    "idempotency_key": "--idempotency-key",
+    "user": "--user",
     # genpic edit
     "operation": "OPERATION",
     "image": "IMAGE",
@@ -52,7 +60,38 @@ OPTIONS: dict[str, str] = {
     "change_strength": "--change-strength",
 }
 # API advice that makes no sense on the command line, and what to say instead.
-_ADVICE = {"send init_image (base64) instead": "give a local file instead"}
+_ADVICE = {
+    "send init_image (base64) instead": "give a local file instead",
+    "send an init image (init_image or init_image_s3)": "add --init-image FILE",
+    "send enhance_prompt: true": "drop --no-enhance",
+}
+#: ``--translate`` -> the request's ``translate`` (auto leaves it to GENPIC_TRANSLATE).
+TRANSLATE_CHOICES: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
+
+# Options that set the same request field wherever the request takes it.
+Translate = Annotated[
+    str | None,
+    typer.Option(
+        help=" | ".join(TRANSLATE_CHOICES)
+        + ": translate a non-English prompt into English when not enhancing.",
+        show_default="GENPIC_TRANSLATE (auto)",
+    ),
+]
+Cache = Annotated[
+    bool | None,
+    typer.Option(
+        "--cache/--no-cache",
+        help="Reuse (and keep) an identical earlier result.",
+        show_default="on",
+    ),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    typer.Option(help="A repeat with this key returns the first result; never pays twice."),
+]
+User = Annotated[
+    str | None, typer.Option(help="Who asks: keeps them in one A/B arm.", show_default="none")
+]
 # Field names inside messages; longest first so init_image_s3 is not read as init_image.
 _FIELD_NAMES = re.compile(
     r"\b(" + "|".join(sorted((f for f in OPTIONS if "_" in f), key=len, reverse=True)) + r")\b"
@@ -69,7 +108,7 @@ def for_cli(error: GenpicError, names: Mapping[str, str] | None = None) -> Genpi
     table = {**OPTIONS, **(names or {})}
     if error.details:
         message = "; ".join(
-            f"{table.get(d['field'], d['field'])}: {_reword(d['message'], table)}"
+            f"{_option_path(d['field'], table)}: {_reword(d['message'], table)}"
             for d in error.details
         )
         message += "."
@@ -87,30 +126,42 @@ def option_for(field: str | None) -> str | None:
     return OPTIONS.get(field, field) if field is not None else None
 
 
+def _option_path(field: str, table: Mapping[str, str]) -> str:
+    # "styles[1]" is the second word of --styles.
+    root, bracket, rest = field.partition("[")
+    return table.get(root, root) + bracket + rest
+
+
 def _reword(message: str, table: Mapping[str, str]) -> str:
     for api, cli in _ADVICE.items():
         message = message.replace(api, cli)
     return _FIELD_NAMES.sub(lambda match: table[match[1]], message)
 
 
-def refuse_ignored(
-    *,
-    style: str | None,
-    enhance: bool | None,
-    strength: float | None,
-    aspect_ratio: str | None,
-    init_image: str | None,
-) -> None:
-    """Refuse options that this combination would silently ignore."""
+def refuse_ignored(*, style: str | None, enhance: bool | None) -> None:
+    """Refuse ``--style`` with ``--no-enhance``, which would silently ignore it."""
     if style is not None and enhance is False:
         _refuse("--style needs enhancement; drop --no-enhance (--style alone implies --enhance).")
-    if strength is not None and init_image is None:
-        _refuse("--strength only applies with --init-image; drop it, or add --init-image FILE.")
-    if aspect_ratio is not None and init_image is not None:
-        _refuse(
-            "--aspect-ratio does not apply with --init-image: the result follows the "
-            "init image's shape; drop --aspect-ratio."
+
+
+def split_list(values: list[str] | None) -> list[str] | None:
+    """Return the words of a repeated or comma-separated option (``--styles a,b --styles c``)."""
+    if not values:
+        return None
+    return [word.strip() for value in values for word in value.split(",") if word.strip()]
+
+
+def translate_choice(value: str | None) -> bool | None:
+    """Return the ``translate`` field for ``--translate auto|on|off`` (None: leave it out)."""
+    if value is None:
+        return None
+    choice = value.strip().lower()
+    if choice not in TRANSLATE_CHOICES:
+        raise ValidationError(
+            f"--translate: must be one of {', '.join(TRANSLATE_CHOICES)}, got {value!r}.",
+            field="translate",
         )
+    return TRANSLATE_CHOICES[choice]
 
 
 def output_format_for(path: Path, requested: str | None) -> OutputFormat:

@@ -15,12 +15,18 @@ from rich.console import Console
 from rich.status import Status
 from rich.text import Text
 
+from genpic.cli.errors import error_line, exit_status
 from genpic.cli.options import option_for
 from genpic.errors import GenpicError
 
 # Longer prompts are cut in the summary; --json always has them whole.
 PROMPT_SHOWN = 200
 _NAME_WIDTH = len("enhancement")
+_CACHE = {
+    "hit": "hit: an identical earlier image, no model call",
+    "miss": "miss",
+    "off": "off (--no-cache)",
+}
 
 
 class Reporter:
@@ -41,7 +47,7 @@ class Reporter:
         """Return a spinner on stderr (shown on a terminal only) so stdout stays clean."""
         return self._err.status(Text(text))
 
-    def success(self, body: dict[str, Any], saved: Path | None) -> None:
+    def success(self, body: dict[str, Any], saved: list[Path]) -> None:
         """Print the success ``body``: a summary, or the JSON body."""
         if self.as_json:
             self._out.print_json(data=body)
@@ -52,7 +58,7 @@ class Reporter:
                 self._out.print(Text.assemble((name.ljust(_NAME_WIDTH), "bold cyan"), " ", value))
 
     def failure(self, error: GenpicError, request_id: str, **extra: Any) -> NoReturn:
-        """Print ``error`` (with ``extra`` keys in JSON) and exit with status 1."""
+        """Print ``error`` (with ``extra`` keys in JSON) and exit: 2 for bad input, else 1."""
         if self.as_json:
             body = error.to_body(request_id)
             option = option_for(error.field)
@@ -60,28 +66,36 @@ class Reporter:
                 body["option"] = option
             self._out.print_json(data={**body, **extra})
         else:
-            self._err.print(Text.assemble(("error", "red"), f" {error.code}: ", error.message))
-            # A server-side fault is only actionable with the id that finds it in the logs.
-            if error.status >= 500:
-                self._err.print(f"request_id {request_id}", markup=False)
-        raise typer.Exit(code=1)
+            self._err.print(Text(error_line(error, request_id)))
+        raise typer.Exit(code=exit_status(error))
 
 
-def _summary_rows(body: dict[str, Any], saved: Path | None) -> list[tuple[str, str | None]]:
+def _summary_rows(body: dict[str, Any], saved: list[Path]) -> list[tuple[str, str | None]]:
+    parameters = body["parameters"]
     return [
         ("stored", body["uri"]),
+        *(("stored", variant["uri"]) for variant in _made_besides(body)),
         ("url", body["url"]),
-        ("saved", str(saved) if saved else None),
+        ("saved", ", ".join(map(str, saved))),
         ("size", f"{body['width']}x{body['height']} {body['content_type']}"),
         ("seed", str(body["seed"])),
         ("model", body["model"] + (" (preview engine)" if body["preview"] else "")),
-        ("prompt", _shorten(body["parameters"]["prompt"])),
+        ("prompt", _shorten(parameters["prompt"])),
+        ("negative", _shorten(parameters.get("negative_prompt", ""))),
         ("enhancement", _describe_enhancement(body["enhancement"])),
         ("translation", _describe_translation(body.get("translation"))),
+        ("cache", _CACHE.get(body.get("cache", ""))),
         ("time", f"{body['timings_ms']['total']} ms"),
         ("cost", f"${body['cost_usd']:.4f} (estimate)"),
+        *(("warning", text) for text in body.get("warnings", [])),
+        *(("failed", v["message"]) for v in body.get("variants", []) if "error" in v),
         ("request_id", body["request_id"]),
     ]
+
+
+def _made_besides(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The other images of a request for several (``--count``, ``--styles``)."""
+    return [v for v in body.get("variants", []) if "uri" in v and v["uri"] != body["uri"]]
 
 
 def _shorten(text: str) -> str:
