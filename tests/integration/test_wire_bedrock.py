@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from genpic.catalog import STABLE_IMAGE_ULTRA
+from genpic.request import ASPECT_RATIO_IGNORED
 from tests.conftest import INPUT_BUCKET, image_bytes
 from tests.integration.helpers import invoke
 from tests.support.bedrock_double import BedrockDouble, Fault, RecordedCall
@@ -67,6 +68,8 @@ def test_image_to_image_sends_the_init_image_strength_and_negative_prompt_but_no
         },
     )
     assert status == 200, body
+    # aspect_ratio is accepted and not sent: the result takes the input's shape, and says so.
+    assert body["warnings"] == [ASPECT_RATIO_IGNORED]
     sent = only_invoke(bedrock).body
     assert base64.b64decode(sent.pop("image")) == init
     assert sent == {

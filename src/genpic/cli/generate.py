@@ -107,6 +107,7 @@ def generate(
         list[str] | None,
         typer.Option(
             "--styles",
+            metavar="STYLE,…",
             help="One image per enhancement style, same seed: a comma list, or repeat it "
             "(implies --enhance).",
             show_default="none",
