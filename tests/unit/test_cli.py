@@ -162,7 +162,7 @@ def test_every_option_the_readme_mentions_is_in_the_help() -> None:
     mentioned = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", section))
     helps = "".join(
         runner.invoke(app, [*command, "--help"]).output
-        for command in ([], ["generate"], ["edit"], ["models"])
+        for command in ([], ["generate"], ["edit"], ["models"], ["batch"], ["serve"])
     )
     assert mentioned - {"-"} <= set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", helps))
     assert {"--style", "--no-enhance", "--json", "-o", "-v", "--version"} <= mentioned
