@@ -217,7 +217,7 @@ def test_a_batch_file_with_a_retired_model_is_refused_before_any_image(
     lines.write_text(f'{{"prompt": "a cat", "model": "{TITAN_IMAGE_V2}"}}\n')
     result = cli.invoke("batch", str(lines), "--out", str(tmp_path / "run"))
 
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # bad input: exit 2
     assert "line 1: model:" in result.output
     assert invoked(bedrock) == []
 

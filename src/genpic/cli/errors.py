@@ -31,13 +31,20 @@ FAILED = 1
 BAD_INPUT = 2
 INTERRUPTED = 130
 
-# Errors of the caller's own input (HTTP 400, 403, 404, 413, 415): nothing was paid for.
-_BAD_INPUT_STATUSES = frozenset({400, 403, 404, 413, 415})
+# Refusals of the caller's own input, found before any paid call: nothing was paid for.
+_BAD_INPUT_STATUSES = frozenset({400, 413, 415})
+# Refused because of a field the caller gave (an init image outside INPUT_BUCKET); the same
+# statuses without a field are the deployment's (credentials AWS refused, a missing store).
+_BAD_FIELD_STATUSES = frozenset({403, 404})
 
 
 def exit_status(error: GenpicError) -> int:
     """Return the exit status for ``error``: 2 for the caller's input, else 1."""
-    return BAD_INPUT if error.status in _BAD_INPUT_STATUSES else FAILED
+    if error.status in _BAD_INPUT_STATUSES:
+        return BAD_INPUT
+    if error.status in _BAD_FIELD_STATUSES and error.field is not None:
+        return BAD_INPUT
+    return FAILED
 
 
 def error_line(error: GenpicError, request_id: str) -> str:
