@@ -43,3 +43,9 @@ def test_an_option_the_operation_does_not_take_is_named(photo: Path) -> None:
     assert result.exit_code == 2
     assert "--prompt: erase does not take prompt" in result.stderr
     assert not Path("genpic-data/outputs").exists()
+
+
+def test_a_missing_mask_names_the_one_option_that_gives_it(photo: Path) -> None:
+    result = invoke("edit", "inpaint", str(photo), "--prompt", "a cat")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --mask: inpaint needs --mask."

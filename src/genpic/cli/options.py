@@ -65,6 +65,8 @@ _ADVICE = {
     "send an init image (init_image or init_image_s3)": "add --init-image FILE",
     "send enhance_prompt: true": "drop --no-enhance",
 }
+# "mask (base64) or mask_s3": one option takes both a file and an s3:// URI.
+_INLINE_OR_STORED = re.compile(r"\b(\w+) \(base64\) or \1_s3\b")
 #: ``--translate`` -> the request's ``translate`` (auto leaves it to GENPIC_TRANSLATE).
 TRANSLATE_CHOICES: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
 
@@ -135,6 +137,7 @@ def _option_path(field: str, table: Mapping[str, str]) -> str:
 def _reword(message: str, table: Mapping[str, str]) -> str:
     for api, cli in _ADVICE.items():
         message = message.replace(api, cli)
+    message = _INLINE_OR_STORED.sub(r"\1_s3", message)
     return _FIELD_NAMES.sub(lambda match: table[match[1]], message)
 
 
