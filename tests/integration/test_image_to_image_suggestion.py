@@ -98,7 +98,7 @@ def test_the_cli_suggests_the_allowed_image_to_image_models(
 
     result = cli.invoke("generate", "a cat", "--init-image", photo, "-m", STABLE_IMAGE_CORE)
 
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # bad input: exit 2
     assert (
         f"--model: Stable Image Core has no image-to-image mode; use {SD35_LARGE}, "
         "or send no init image"
@@ -114,6 +114,6 @@ def test_the_cli_says_when_the_deployment_allows_no_image_to_image_model(
 
     result = cli.invoke("generate", "a cat", "--init-image", photo, "-m", STABLE_IMAGE_CORE)
 
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # bad input: exit 2
     assert f"--model: {NONE_ALLOWED}" in result.stderr
     assert invoked(bedrock) == []
