@@ -55,13 +55,11 @@ class GenpicError(Exception):
         self.details = details
         self.retry_after = retry_after
 
-    def to_body(self, request_id: str) -> dict[str, Any]:
-        """Return the public JSON error body."""
-        body: dict[str, Any] = {
-            "error": self.code,
-            "message": self.message,
-            "request_id": request_id,
-        }
+    def to_body(self, request_id: str | None) -> dict[str, Any]:
+        """Return the public JSON error body (``request_id`` left out when there was none)."""
+        body: dict[str, Any] = {"error": self.code, "message": self.message}
+        if request_id is not None:
+            body["request_id"] = request_id
         if self.field is not None:
             body["field"] = self.field
         if self.details:

@@ -7,6 +7,7 @@ on ``AWS_ENDPOINT_URL_BEDROCK``); the test asserts the call reached it.
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
 
 import pytest
@@ -131,3 +132,25 @@ def test_live_without_access_is_a_clear_error(control_plane: Any) -> None:
 
     assert result.exit_code == 1
     assert "bedrock:ListFoundationModels" in result.output
+
+
+
+
+def test_an_unreachable_bedrock_is_one_line_without_a_request_id(
+    aws: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command makes no request of genpic's, so there is no id to look up in the logs.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK", f"http://127.0.0.1:{port}")
+
+    line = invoke("models", "--live")
+    body = json.loads(invoke("models", "--live", "--json").stdout)
+
+    assert line.exit_code == 1
+    [message] = line.stderr.splitlines()
+    assert message.startswith(f"error: {body['error']}: ")
+    assert body["error"] == "ModelUnavailable" and "request_id" not in body
+    assert "Could not connect to Bedrock" in message
+    assert "request_id" not in message

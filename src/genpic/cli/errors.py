@@ -47,13 +47,13 @@ def exit_status(error: GenpicError) -> int:
     return FAILED
 
 
-def error_line(error: GenpicError, request_id: str) -> str:
+def error_line(error: GenpicError, request_id: str | None) -> str:
     """Return the one line that reports ``error`` (its message names the option)."""
     words = (
         error.message if isinstance(error, ValidationError) else f"{error.code}: {error.message}"
     )
     # A server-side fault is only actionable with the id that finds it in the logs.
-    if error.status >= 500:
+    if error.status >= 500 and request_id is not None:
         words += f" (request_id {request_id})"
     return f"error: {words}"
 

@@ -52,7 +52,7 @@ def models(
             where = region or Settings.from_env().region
             _add_upstream(rows, where)
         except Exception as exc:
-            Reporter(as_json=as_json).failure(as_public_error(exc), "-")
+            Reporter(as_json=as_json).failure(as_public_error(exc), None)
         title += f" (Bedrock in {where})"
     console = Console(highlight=False, soft_wrap=True)
     if as_json:

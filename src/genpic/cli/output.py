@@ -57,8 +57,11 @@ class Reporter:
             if value:
                 self._out.print(Text.assemble((name.ljust(_NAME_WIDTH), "bold cyan"), " ", value))
 
-    def failure(self, error: GenpicError, request_id: str, **extra: Any) -> NoReturn:
-        """Print ``error`` (with ``extra`` keys in JSON) and exit: 2 for bad input, else 1."""
+    def failure(self, error: GenpicError, request_id: str | None, **extra: Any) -> NoReturn:
+        """Print ``error`` (with ``extra`` keys in JSON) and exit: 2 for bad input, else 1.
+
+        ``request_id`` is None for a command that made no request (``models``, ``stats``).
+        """
         if self.as_json:
             body = error.to_body(request_id)
             option = option_for(error.field)

@@ -31,7 +31,7 @@ def stats(
             **Limiter.from_settings(settings, records).report(),
         }
     except Exception as exc:
-        Reporter(as_json=as_json).failure(as_public_error(exc), "-")
+        Reporter(as_json=as_json).failure(as_public_error(exc), None)
     console = Console(highlight=False, soft_wrap=True)
     if as_json:
         console.print_json(data=body)
