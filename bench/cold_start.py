@@ -12,7 +12,11 @@ credentials are fake and a socket connect during init fails the run: init is off
 - the seed (bench/seed_handler.py: boto3, a Bedrock Runtime and an S3 client) runs on stock
   boto3 at the lock's botocore version, compiled by python3.13, as Lambda's runtime ships it.
 
-Runs interleave (seed, generate, enhance, api, worker, seed, ...) so that load on the machine
+A last row, ``floor`` (bench/fastapi_floor.py), is ``generate``'s init plus FastAPI and Mangum
+imported as genpic's app imports them and an app with one route: the least any ``api``
+function on FastAPI can cost, whatever its routes do.
+
+Runs interleave (seed, generate, enhance, api, worker, floor, seed, ...) so that load on the machine
 falls on all alike; the figures are medians of wall and CPU time, and each function's ratio
 to the seed's in the same run.
 
@@ -20,7 +24,10 @@ Requests: the first and a warm request of each genpic function from the same bun
 offline defaults (preview engine, template enhancer, local files), so they show genpic's own
 work (the first request still imports what only requests need), not Bedrock's.
 
-Run: python bench/cold_start.py [--runs 7] [--bundle DIR]
+Instructions (``--instructions``): each init once under callgrind, less the probe's own
+start; the same count from run to run, where CPU time moves by a tenth with the machine.
+
+Run: python bench/cold_start.py [--runs 7] [--bundle DIR] [--instructions]
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -39,6 +47,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "seed"
 FUNCTIONS = ("generate", "enhance", "api", "worker")
+# generate's init plus FastAPI and Mangum with one route (bench/fastapi_floor.py): the least
+# an api function on FastAPI can cost, whatever genpic's routes do.
+FLOOR = "floor"
+INIT_TARGETS = (SEED, *FUNCTIONS, FLOOR)
 BUNDLE_LIMIT_MIB = 40
 # What only the HTTP app needs: a non-api function that imports any of them pays for nothing.
 HTTP_STACK = ("fastapi", "starlette", "mangum", "multipart", "anyio")
@@ -144,19 +156,56 @@ def size_mib(folder: Path) -> float:
 
 def measure_init(interpreter: str, seed: Path, bundle: Path, runs: int) -> dict[str, list[Any]]:
     """Return each target's init results, runs interleaved target by target."""
-    results: dict[str, list[Any]] = {target: [] for target in (SEED, *FUNCTIONS)}
+    results: dict[str, list[Any]] = {target: [] for target in INIT_TARGETS}
     for _ in range(runs):
         for target in results:
-            if target == SEED:
-                path, module, env = seed, "seed_handler", {}
-            else:
-                path, module = bundle, "genpic.aws.handlers"
-                env = {**_TEMPLATE_ENV, "_HANDLER": f"{module}.{target}"}
-            env |= {**_LAMBDA_ENV, "AWS_LAMBDA_FUNCTION_NAME": f"bench-{target}"}
-            env |= {"PYTHONPATH": str(path), "LAMBDA_TASK_ROOT": str(path)}
-            command = [interpreter, "-S", "-c", _INIT_PROBE, module, *HTTP_STACK]
-            results[target].append(_run(command, env))
+            results[target].append(_run(*_init_run(target, interpreter, seed, bundle)))
     return results
+
+
+def count_instructions(interpreter: str, seed: Path, bundle: Path) -> dict[str, int]:
+    """Return the instructions each target's init executes (callgrind, one run each).
+
+    The count is the same from run to run whatever else the machine does, where CPU time
+    moves by a tenth. Each is the whole process less a probe that imports nothing new.
+    """
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    command, env = _init_run(SEED, interpreter, seed, bundle)
+    command[command.index(_INIT_PROBE) + 1] = "json"  # the probe's own imports, nothing more
+    baseline = _instructions(command, env)
+    return {
+        target: _instructions(*_init_run(target, interpreter, seed, bundle)) - baseline
+        for target in INIT_TARGETS
+    }
+
+
+def _init_run(
+    target: str, interpreter: str, seed: Path, bundle: Path
+) -> tuple[list[str], dict[str, str]]:
+    if target == SEED:
+        path, module, env = seed, "seed_handler", {}
+    elif target == FLOOR:
+        path, module = bundle, "fastapi_floor"
+        env = {**_TEMPLATE_ENV, "_HANDLER": "genpic.aws.handlers.generate"}
+        env |= {"PYTHONPATH": f"{bundle}:{ROOT / 'bench'}"}
+    else:
+        path, module = bundle, "genpic.aws.handlers"
+        env = {**_TEMPLATE_ENV, "_HANDLER": f"{module}.{target}"}
+    env |= {**_LAMBDA_ENV, "AWS_LAMBDA_FUNCTION_NAME": f"bench-{target}"}
+    env = {"PYTHONPATH": str(path), "LAMBDA_TASK_ROOT": str(path), **env}
+    return [interpreter, "-S", "-c", _INIT_PROBE, module, *HTTP_STACK], env
+
+
+def _instructions(command: list[str], env: dict[str, str]) -> int:
+    counted = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command]
+    completed = subprocess.run(
+        counted, env={**env, "PYTHONHASHSEED": "0"}, capture_output=True, text=True
+    )
+    found = re.search(r"Collected : (\d+)", completed.stderr)
+    if completed.returncode != 0 or found is None:
+        raise SystemExit(f"callgrind failed:\n{completed.stderr[-3000:]}")
+    return int(found.group(1))
 
 
 def measure_requests(interpreter: str, bundle: Path, runs: int) -> dict[str, list[Any]]:
@@ -182,7 +231,12 @@ def measure_requests(interpreter: str, bundle: Path, runs: int) -> dict[str, lis
     return results
 
 
-def report(init: dict[str, list[Any]], requests: dict[str, list[Any]], runs: int) -> None:
+def report(
+    init: dict[str, list[Any]],
+    requests: dict[str, list[Any]],
+    runs: int,
+    instructions: dict[str, int] | None,
+) -> None:
     """Print the medians and each function's ratio to the seed."""
     seed_wall = statistics.median(r["wall"] for r in init[SEED])
     seed_cpu = statistics.median(r["cpu"] for r in init[SEED])
@@ -200,12 +254,19 @@ def report(init: dict[str, list[Any]], requests: dict[str, list[Any]], runs: int
         first = statistics.median(r["first"] for r in results)
         warm = statistics.median(r["warm"] for r in results)
         print(f"  {name:>8}: first {first * 1000:6.1f} ms   warm {warm * 1000:6.1f} ms")
+    if instructions is not None:
+        print("init instructions (callgrind, PYTHONHASHSEED=0), ratio to the seed's:")
+        for target, count in instructions.items():
+            print(f"  {target:>8}: {count / 1e6:7.0f} M {count / instructions[SEED]:5.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--bundle", type=Path, help="a bundle built already (make bundle)")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count each init's instructions"
+    )
     args = parser.parse_args()
     interpreter = python313()
     with tempfile.TemporaryDirectory() as scratch:
@@ -215,7 +276,8 @@ def main() -> None:
         print(f"python: {interpreter}")
         init = measure_init(interpreter, seed, bundle, args.runs)
         requests = measure_requests(interpreter, bundle, args.runs)
-    report(init, requests, args.runs)
+        instructions = count_instructions(interpreter, seed, bundle) if args.instructions else None
+    report(init, requests, args.runs, instructions)
 
 
 def _offline_env(data_dir: str) -> dict[str, str]:
