@@ -1,0 +1,37 @@
+"""The document's character classes say exactly which characters they hold."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from genpic import patterns
+from genpic.request import visible
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@given(st.sets(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40), st.characters())
+def test_a_class_matches_its_characters_and_no_other(chars: set[str], probe: str) -> None:
+    held = re.compile(patterns.char_class(chars))
+    refused = re.compile(patterns.char_class(chars, negate=True))
+    for ch in {probe, *chars, *(chr(ord(c) + 1) for c in chars if ord(c) < sys.maxunicode)}:
+        if SURROGATE.fullmatch(ch):
+            continue  # lone surrogates cannot travel in JSON; the classes leave them out
+        assert bool(held.fullmatch(ch)) is (ch in chars), ch
+        assert bool(refused.fullmatch(ch)) is (ch not in chars), ch
+
+
+def test_runs_become_ranges() -> None:
+    assert patterns.char_class("abcxz") == "[\\u0061-\\u0063\\u0078\\u007a]"
+    assert patterns.char_class("\U0001f600\U0001f601") == "[\U0001f600-\U0001f601]"
+
+
+def test_a_prompt_pattern_needs_one_visible_character() -> None:
+    rule = re.compile(patterns.containing(visible))
+    assert rule.search("  \u200b a")
+    assert rule.search("Mèo đội mũ") and rule.search("\u3164x")
+    assert not rule.search(" \u200b\ufeff\u3164\u2800\t")
