@@ -134,8 +134,6 @@ def test_live_without_access_is_a_clear_error(control_plane: Any) -> None:
     assert "bedrock:ListFoundationModels" in result.output
 
 
-
-
 def test_an_unreachable_bedrock_is_one_line_without_a_request_id(
     aws: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

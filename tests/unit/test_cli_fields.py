@@ -51,8 +51,7 @@ def test_every_generation_field_is_an_option_of_generate() -> None:
 def test_every_edit_field_is_an_option_of_edit() -> None:
     taken = command_options("edit")
     table = {**OPTIONS, **EDIT_NAMES}
-    fields = set(EditRequest.model_fields) - _GENERATION_ONLY - {"enhance_prompt"}
-    fields -= {"enhancement_style", "n"}  # an edit makes one image, its prompt as given
+    fields = set(EditRequest.model_fields) - _GENERATION_ONLY
     missing = sorted(f for f in fields if table.get(f) not in taken)
     assert missing == [], f"edit fields without a genpic edit option: {missing}"
 
@@ -159,3 +158,66 @@ def test_count_and_styles_follow_the_request_rules() -> None:
     assert both.stderr.startswith("error: --count: ask for n images or for several styles")
     too_many = invoke("generate", "a cat", "--count", "5")
     assert (too_many.exit_code, too_many.stderr) == (2, "error: --count: must be at most 4.\n")
+
+
+def _edit_inputs() -> None:
+    from tests.conftest import image_bytes
+
+    Path("in.png").write_bytes(image_bytes((256, 256), "PNG"))
+    Path("mask.png").write_bytes(image_bytes((256, 256), "PNG"))
+
+
+def test_edit_count_makes_every_result_and_saves_each() -> None:
+    _edit_inputs()
+    result = invoke(
+        "edit", "erase", "in.png", "--mask", "mask.png", "--count", "2", "-o", "e.png", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert len({variant["key"] for variant in body["variants"]}) == 2
+    assert len({variant["seed"] for variant in body["variants"]}) == 2
+    assert Path("e-1.png").read_bytes().startswith(b"\x89PNG") and Path("e-2.png").exists()
+
+
+def test_edit_style_enhances_the_prompt_the_service_gets(monkeypatch: pytest.MonkeyPatch) -> None:
+    _edit_inputs()
+    sent: list[dict[str, Any]] = []
+    parse = Pipeline.parse
+
+    def spy(self: Pipeline, fields: dict[str, Any], **kwargs: Any) -> Any:
+        sent.append(fields)
+        return parse(self, fields, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "parse", spy)
+    args = ("edit", "inpaint", "in.png", "--mask", "mask.png", "-p", "a cat", "--json")
+    body = json.loads(invoke(*args, "--style", "anime").stdout)
+    assert sent[-1]["enhance_prompt"] is True and sent[-1]["enhancement_style"] == "anime"
+    assert body["enhancement"]["style"] == "anime"
+    assert body["parameters"]["prompt"].startswith("a cat, anime style")
+    plain = json.loads(invoke(*args).stdout)
+    assert "enhance_prompt" not in sent[-1] and plain["parameters"]["prompt"] == "a cat"
+
+
+def test_edit_refuses_enhancement_where_the_operation_takes_no_prompt() -> None:
+    _edit_inputs()
+    result = invoke("edit", "erase", "in.png", "--mask", "mask.png", "--style", "anime")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: --enhance: erase does not take --enhance; it takes --grow-mask, --mask, --count,"
+    )
+    ignored = invoke(
+        "edit",
+        "inpaint",
+        "in.png",
+        "--mask",
+        "mask.png",
+        "-p",
+        "x",
+        "--style",
+        "anime",
+        "--no-enhance",
+    )
+    assert (ignored.exit_code, ignored.stderr.split(";")[0]) == (
+        2,
+        "error: --style needs enhancement",
+    )

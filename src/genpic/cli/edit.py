@@ -66,7 +66,10 @@ def edit(
     aspect_ratio: Annotated[
         str | None, typer.Option(help="style_guide: " + " | ".join(ASPECT_RATIOS) + ".")
     ] = None,
+    enhance: options.Enhance = None,
+    style: options.Style = None,
     translate: options.Translate = None,
+    count: options.Count = None,
     cache: options.Cache = None,
     idempotency_key: options.IdempotencyKey = None,
     user: options.User = None,
@@ -83,6 +86,7 @@ def edit(
     target = output.expanduser() if output else None
 
     def payload() -> dict[str, Any]:
+        options.refuse_ignored(style=style, enhance=enhance)
         chosen = options.output_format_for(target, output_format) if target else output_format
         given = {
             "operation": operation,
@@ -104,6 +108,9 @@ def edit(
             "style_strength": style_strength,
             "change_strength": change_strength,
             "aspect_ratio": aspect_ratio,
+            "enhance_prompt": True if enhance is None and style is not None else enhance,
+            "enhancement_style": style,
+            "n": count,
             "translate": options.translate_choice(translate),
             "cache": cache,
             "idempotency_key": idempotency_key,

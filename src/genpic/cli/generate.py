@@ -15,19 +15,13 @@ from genpic.cli.output import Reporter
 from genpic.errors import GenpicError, StorageError, as_public_error
 from genpic.idempotency import Answer
 from genpic.logs import logger
-from genpic.request import MAX_N, GenerationRequest
-from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES, OUTPUT_FORMATS
+from genpic.vocabulary import ASPECT_RATIOS, OUTPUT_FORMATS
 
 if TYPE_CHECKING:
     from genpic.pipeline import Pipeline
 
 #: The entry the command line's images are counted under (``genpic.telemetry``).
 CLI_ENTRY = "cli"
-
-
-def _default(field: str) -> str:
-    # Shown in --help; the request model is where the defaults live.
-    return str(GenerationRequest.model_fields[field].default)
 
 
 def generate(
@@ -43,12 +37,12 @@ def generate(
             "--aspect-ratio",
             "-a",
             help=" | ".join(ASPECT_RATIOS) + " (not used with --init-image: a warning says so).",
-            show_default=_default("aspect_ratio"),
+            show_default=options.request_default("aspect_ratio"),
         ),
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option(help="0 picks a random seed.", show_default=_default("seed")),
+        typer.Option(help="0 picks a random seed.", show_default=options.request_default("seed")),
     ] = None,
     model: Annotated[
         str | None,
@@ -56,7 +50,7 @@ def generate(
             "--model",
             "-m",
             help="Image model id (GENPIC_ALLOWED_MODELS).",
-            show_default=_default("model"),
+            show_default=options.request_default("model"),
         ),
     ] = None,
     output_format: Annotated[
@@ -65,7 +59,7 @@ def generate(
             "--format",
             "-f",
             help=" | ".join(OUTPUT_FORMATS) + " (jpg too; any case).",
-            show_default=f"{_default('output_format')}, or the --output extension",
+            show_default=f"{options.request_default('output_format')}, or the --output extension",
         ),
     ] = None,
     init_image: Annotated[
@@ -75,34 +69,14 @@ def generate(
     strength: Annotated[
         float | None,
         typer.Option(
-            help="0-1: how far to move from the --init-image.", show_default=_default("strength")
+            help="0-1: how far to move from the --init-image.",
+            show_default=options.request_default("strength"),
         ),
     ] = None,
-    enhance: Annotated[
-        bool | None,
-        typer.Option(
-            "--enhance/--no-enhance",
-            "-e",
-            help="Rewrite the prompt first.",
-            show_default="off, on with --style",
-        ),
-    ] = None,
-    style: Annotated[
-        str | None,
-        typer.Option(
-            help="Enhancement style (implies --enhance): " + " | ".join(ENHANCEMENT_STYLES) + ".",
-            show_default=_default("enhancement_style"),
-        ),
-    ] = None,
+    enhance: options.Enhance = None,
+    style: options.Style = None,
     translate: options.Translate = None,
-    count: Annotated[
-        int | None,
-        typer.Option(
-            "--count",
-            help=f"How many images (1-{MAX_N}), each with its own seed.",
-            show_default=_default("n"),
-        ),
-    ] = None,
+    count: options.Count = None,
     styles: Annotated[
         list[str] | None,
         typer.Option(

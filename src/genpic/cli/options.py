@@ -16,7 +16,14 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from genpic.errors import GenpicError, ValidationError
-from genpic.vocabulary import FORMAT_ALIASES, OUTPUT_FORMATS, OutputFormat, format_for_suffix
+from genpic.request import MAX_N, GenerationRequest
+from genpic.vocabulary import (
+    ENHANCEMENT_STYLES,
+    FORMAT_ALIASES,
+    OUTPUT_FORMATS,
+    OutputFormat,
+    format_for_suffix,
+)
 
 # Request field -> what the CLI user typed to set it.
 OPTIONS: dict[str, str] = {
@@ -70,7 +77,37 @@ _INLINE_OR_STORED = re.compile(r"\b(\w+) \(base64\) or \1_s3\b")
 #: ``--translate`` -> the request's ``translate`` (auto leaves it to GENPIC_TRANSLATE).
 TRANSLATE_CHOICES: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
 
+
+def request_default(field: str) -> str:
+    """The default of request ``field``, shown in --help (the request model is where it lives)."""
+    return str(GenerationRequest.model_fields[field].default)
+
+
 # Options that set the same request field wherever the request takes it.
+Enhance = Annotated[
+    bool | None,
+    typer.Option(
+        "--enhance/--no-enhance",
+        "-e",
+        help="Rewrite the prompt first.",
+        show_default="off, on with --style",
+    ),
+]
+Style = Annotated[
+    str | None,
+    typer.Option(
+        help="Enhancement style (implies --enhance): " + " | ".join(ENHANCEMENT_STYLES) + ".",
+        show_default=request_default("enhancement_style"),
+    ),
+]
+Count = Annotated[
+    int | None,
+    typer.Option(
+        "--count",
+        help=f"How many images (1-{MAX_N}), each with its own seed.",
+        show_default=request_default("n"),
+    ),
+]
 Translate = Annotated[
     str | None,
     typer.Option(
@@ -98,6 +135,8 @@ User = Annotated[
 _FIELD_NAMES = re.compile(
     r"\b(" + "|".join(sorted((f for f in OPTIONS if "_" in f), key=len, reverse=True)) + r")\b"
 )
+# "erase does not take prompt; it takes grow_mask, mask": every word listed there is a field.
+_TAKES = re.compile(r"\b(does not take |it takes )([a-z_]+(?:, [a-z_]+)*)")
 _NAMES = sorted(f".{name}" for name in (*OUTPUT_FORMATS, *FORMAT_ALIASES))
 SUFFIXES = f"{', '.join(_NAMES[:-1])} or {_NAMES[-1]}"
 
@@ -138,6 +177,9 @@ def _reword(message: str, table: Mapping[str, str]) -> str:
     for api, cli in _ADVICE.items():
         message = message.replace(api, cli)
     message = _INLINE_OR_STORED.sub(r"\1_s3", message)
+    message = _TAKES.sub(
+        lambda match: match[1] + ", ".join(table.get(f, f) for f in match[2].split(", ")), message
+    )
     return _FIELD_NAMES.sub(lambda match: table[match[1]], message)
 
 
