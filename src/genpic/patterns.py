@@ -1,8 +1,9 @@
 """JSON Schema patterns that say exactly what the request parser's character rules accept.
 
 The OpenAPI document must not promise more or less than the parser does, so each
-pattern is built from the same predicate or word list the parser applies, one
-character class at a time. The patterns use only syntax that Python's ``re``,
+pattern is built from the same test, character set or word list the parser applies, one
+character class at a time, each scan of every code point run in C (the first document
+waits on them). The patterns use only syntax that Python's ``re``,
 ECMA-262 and Rust's ``regex`` read alike: ``\\uXXXX`` escapes inside the Basic
 Multilingual Plane, literal characters beyond it, no flags, no look-around.
 """
@@ -10,9 +11,11 @@ Multilingual Plane, literal characters beyond it, no flags, no look-around.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
-from itertools import filterfalse
+from itertools import compress, filterfalse
+from operator import sub
 from string import ascii_lowercase
 
 # Lone surrogates cannot travel in UTF-8 JSON (nor be written in Rust's regex), so the
@@ -28,19 +31,28 @@ def _escape(code: int) -> str:
 
 def char_class(chars: Iterable[str], *, negate: bool = False) -> str:
     """Return a character class (``[...]`` or ``[^...]``) of ``chars``, as compact ranges."""
-    codes = sorted({ord(c) for c in chars} - set(_SURROGATES))
-    parts: list[str] = []
-    start = previous = None
-    for code in [*codes, None]:
-        if code is not None and previous is not None and code == previous + 1:
-            previous = code
-            continue
-        if start is not None and previous is not None:
-            parts.append(
-                _escape(start) if start == previous else f"{_escape(start)}-{_escape(previous)}"
-            )
-        start = previous = code
+    return _class_of(sorted(set(map(ord, chars)).difference(_SURROGATES)), negate=negate)
+
+
+def _class_of(codes: list[int], *, negate: bool) -> str:
+    # ``codes``: ascending, distinct, no surrogates.
+    parts = [
+        _escape(first) if first == last else f"{_escape(first)}-{_escape(last)}"
+        for first, last in _runs(codes)
+    ]
     return f"[{'^' if negate else ''}{''.join(parts)}]"
+
+
+def _runs(codes: list[int]) -> Iterator[tuple[int, int]]:
+    """The first and last code of each run of consecutive ``codes``."""
+    # A class of most of Unicode holds a million codes in a few hundred runs: the breaks are
+    # found by iteration in C, and Python loops over the runs alone.
+    breaks = compress(range(1, len(codes)), map((1).__ne__, map(sub, codes[1:], codes)))
+    start = 0
+    for end in [*breaks, len(codes)]:
+        if end > start:
+            yield codes[start], codes[end - 1]
+        start = end
 
 
 @cache
@@ -58,16 +70,24 @@ def _chars_where(predicate: Callable[[str], bool]) -> tuple[str, ...]:
 def _spellings(letters: frozenset[str]) -> dict[str, list[str]]:
     """Each of ``letters`` (lower case), with every character ``str.lower()`` turns into it."""
     found: dict[str, list[str]] = {letter: [] for letter in letters}
-    for c, lower in zip(_every_char(), map(str.lower, _every_char()), strict=True):
-        if lower in found:
-            found[lower].append(c)
+    chars = _every_char()
+    for c in compress(chars, map(letters.__contains__, map(str.lower, chars))):
+        found[c.lower()].append(c)
     return found
 
 
 @cache
-def containing(predicate: Callable[[str], bool]) -> str:
-    """Return a pattern matching any string with at least one character ``predicate`` accepts."""
-    return char_class(filterfalse(predicate, _every_char()), negate=True)
+def printable_beyond(blank: frozenset[str]) -> str:
+    """Return a pattern matching any string with a printable character that is not in ``blank``.
+
+    Printable is ``str.isprintable``, which the scan of every code point runs in C.
+    """
+    codes = list(map(ord, filterfalse(str.isprintable, _every_char())))  # ascending
+    for code in sorted(map(ord, blank)):
+        at = bisect_left(codes, code)
+        if at == len(codes) or codes[at] != code:
+            codes.insert(at, code)
+    return _class_of(codes, negate=True)
 
 
 def _spaces() -> str:

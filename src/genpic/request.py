@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
@@ -54,9 +53,11 @@ MAX_N = 4
 MAX_IDEMPOTENCY_KEY = 128
 MAX_USER = 128
 _PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
-# A prompt of only these is no prompt: the model would get nothing to draw (" \u200b\ufeff").
-_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# A prompt of only blanks is no prompt: the model would get nothing to draw (" \u200b\ufeff").
+# str.isprintable refuses every control, format, private-use, unassigned and surrogate code
+# point and every separator (Unicode's "Other" and "Separator" categories) but the space:
+# these are the printable ones that show nothing, the space and the blank letters.
+BLANK_PRINTABLE = frozenset(" \u115f\u1160\u3164\uffa0\u2800")
 ASPECT_RATIO_IGNORED = (
     "aspect_ratio is not used for image-to-image: the result takes the init image's shape"
 )
@@ -77,9 +78,7 @@ WHOLE = pydantic.BeforeValidator(_whole)
 
 def visible(char: str) -> bool:
     """Whether ``char`` shows: not a space, a control or format character, or a blank letter."""
-    if char.isspace() or char in _BLANK_LETTERS:
-        return False
-    return unicodedata.category(char) not in _UNSEEN_CATEGORIES
+    return char.isprintable() and char not in BLANK_PRINTABLE
 
 
 def _choice(value: Any) -> Any:

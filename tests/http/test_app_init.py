@@ -19,7 +19,7 @@ from genpic import patterns
 from genpic.http import core, edits, images, jobs, openai_compat, records
 from genpic.http.app import create_app
 from genpic.http.schemas import BODY
-from genpic.request import visible
+from genpic.request import BLANK_PRINTABLE
 from genpic.settings import Settings
 from tests.support.asgi import LocalClient
 
@@ -67,7 +67,7 @@ def test_the_edit_texts_built_on_demand_carry_the_parsers_rule() -> None:
         document = client.get("/openapi.json").json()
     edit = document["paths"]["/edit"]["post"]["requestBody"]["content"]["application/json"]
     branches = {b["properties"]["operation"]["const"]: b for b in edit["schema"]["oneOf"]}
-    rule = patterns.containing(visible)
+    rule = patterns.printable_beyond(BLANK_PRINTABLE)
     assert branches["inpaint"]["properties"]["prompt"]["pattern"] == rule
     assert branches["search_replace"]["properties"]["search_prompt"]["pattern"] == rule
 

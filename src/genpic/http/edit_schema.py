@@ -7,7 +7,7 @@ from typing import Any
 
 from genpic import patterns
 from genpic.catalog import EDIT_OPERATIONS, MAX_PROMPT, MAX_SEED, EditSpec
-from genpic.request import MAX_IDEMPOTENCY_KEY, MAX_N, MAX_USER, visible
+from genpic.request import BLANK_PRINTABLE, MAX_IDEMPOTENCY_KEY, MAX_N, MAX_USER
 from genpic.vocabulary import ASPECT_RATIOS, ENHANCEMENT_STYLES
 
 _S3 = {
@@ -40,7 +40,7 @@ def _text() -> dict[str, Any]:
         "type": "string",
         "minLength": 1,
         "maxLength": MAX_PROMPT,
-        "pattern": patterns.containing(visible),
+        "pattern": patterns.printable_beyond(BLANK_PRINTABLE),
     }
 
 

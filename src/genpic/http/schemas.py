@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from genpic import patterns
 from genpic.feedback import FeedbackRequest
-from genpic.request import MAX_IDEMPOTENCY_KEY, GenerationRequest, visible
+from genpic.request import BLANK_PRINTABLE, MAX_IDEMPOTENCY_KEY, GenerationRequest
 from genpic.vocabulary import ENHANCEMENT_STYLES, FORMAT_ALIASES, OUTPUT_FORMATS
 
 JSON = "application/json"
@@ -198,7 +198,7 @@ def nullable(schema: dict[str, Any]) -> dict[str, Any]:
 def _request_schema() -> dict[str, Any]:
     schema = GenerationRequest.model_json_schema()
     props = schema["properties"]
-    props["prompt"]["pattern"] = patterns.containing(visible)
+    props["prompt"]["pattern"] = patterns.printable_beyond(BLANK_PRINTABLE)
     props["prompt"]["description"] = "Trimmed; 1 to 10,000 characters, not only spaces."
     case_free_choice(props["output_format"], (*OUTPUT_FORMATS, *FORMAT_ALIASES))
     case_free_choice(props["enhancement_style"], ENHANCEMENT_STYLES)
