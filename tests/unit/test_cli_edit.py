@@ -41,7 +41,7 @@ def test_mask_and_margins_are_options(photo: Path, tmp_path: Path) -> None:
 def test_an_option_the_operation_does_not_take_is_named(photo: Path) -> None:
     result = invoke("edit", "erase", str(photo), "--prompt", "x", "--grow-mask", "3")
     assert result.exit_code == 2
-    assert "--prompt: erase does not take prompt" in result.stderr
+    assert "--prompt: erase does not take --prompt; it takes --grow-mask, --mask," in result.stderr
     assert not Path("genpic-data/outputs").exists()
 
 
