@@ -56,3 +56,7 @@ def test_a_prompt_pattern_needs_one_visible_character() -> None:
     assert rule.search("  \u200b a")
     assert rule.search("Mèo đội mũ") and rule.search("\u3164x")
     assert not rule.search(" \u200b\ufeff\u3164\u2800\t")
+
+
+def test_the_scans_read_every_code_point_but_the_surrogates_once_each() -> None:
+    assert patterns._every_char() == EVERY_CHAR
