@@ -89,7 +89,9 @@ def _remove_background(job: _Edit) -> Image.Image:
         rgb.crop((0, 0, 1, height)),
         rgb.crop((width - 1, 0, width, height)),
     )
-    pixels = [pixel for strip in strips for pixel in cast(Iterable[RGB], strip.getdata())]
+    pixels = [
+        pixel for strip in strips for pixel in cast(Iterable[RGB], strip.get_flattened_data())
+    ]
     background = tuple(sorted(channel)[len(channel) // 2] for channel in zip(*pixels, strict=True))
     red, green, blue = ImageChops.difference(rgb, Image.new("RGB", rgb.size, background)).split()
     farthest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
