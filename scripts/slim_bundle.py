@@ -40,6 +40,7 @@ import py_compile
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,15 @@ def drop_pydantic_v1(bundle: Path) -> None:
     shutil.rmtree(bundle / _PYDANTIC_V1)
 
 
+# The OpenAPI document built once, offline: every scan of Unicode it makes, kept for the bundle.
+_RECORD_SCANS = """
+from genpic import scans
+from genpic.http.app import create_app
+create_app(bind_host=None).openapi()
+print(scans.write())
+"""
+
+
 def compile_bytecode(bundle: Path) -> None:
     """Compile genpic beside its sources, and every dependency in place of its sources."""
     if sys.version_info[:2] != TARGET_PYTHON:
@@ -227,6 +237,30 @@ def compile_dataclass_code(bundle: Path, native: Path | None = None) -> int:
     return len(sources)
 
 
+def ship_scans(bundle: Path, native: Path | None = None) -> int:
+    """Run the document's scans of every code point once and ship them (``genpic.scans``).
+
+    Returns how many; 0 (and no file) when the app cannot be built on this machine.
+    """
+    shipped = bundle / _OWN_PACKAGE / "scans.json"
+    shipped.unlink(missing_ok=True)
+    search = os.pathsep.join(str(p) for p in (native, bundle) if p and p.is_dir())
+    env = {**_INIT_ENV, "PYTHONPATH": search, "GENPIC_STORAGE": "local", "GENPIC_RECORDS": "sqlite"}
+    with tempfile.TemporaryDirectory() as data_dir:
+        built = subprocess.run(
+            [sys.executable, "-S", "-c", _RECORD_SCANS],
+            env={**env, "GENPIC_DATA_DIR": data_dir},
+            capture_output=True,
+            text=True,
+        )
+    if built.returncode != 0:
+        failure = (built.stderr.strip().splitlines() or [""])[-1]
+        print(f"scans left to the first document: the app fails here ({failure})")
+        shipped.unlink(missing_ok=True)
+        return 0
+    return int(built.stdout.strip().splitlines()[-1])
+
+
 def main(bundle: Path, native: Path | None = None) -> None:
     operations = kept_operations(bundle)
     trim_botocore_data(bundle / "botocore" / "data", operations)
@@ -236,6 +270,7 @@ def main(bundle: Path, native: Path | None = None) -> None:
     compile_bytecode(bundle)
     print(f"botocore data kept for {', '.join(operations)}")
     print(f"dataclasses precompiled: {compile_dataclass_code(bundle, native)}")
+    print(f"Unicode scans shipped: {ship_scans(bundle, native)}")
 
 
 if __name__ == "__main__":

@@ -13,11 +13,13 @@ from __future__ import annotations
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import compress, filterfalse
 from operator import sub
 from string import ascii_lowercase
+
+from genpic.scans import scan
 
 # Lone surrogates cannot travel in UTF-8 JSON (nor be written in Rust's regex), so the
 # classes below leave them out; every other code point is placed exactly.
@@ -64,12 +66,7 @@ def _every_char() -> str:
     return codes.tobytes().decode(f"utf-32-{'le' if sys.byteorder == 'little' else 'be'}")
 
 
-@cache
-def _chars_where(predicate: Callable[[str], bool]) -> tuple[str, ...]:
-    return tuple(filter(predicate, _every_char()))
-
-
-@cache
+@scan
 def _spellings(letters: frozenset[str]) -> dict[str, list[str]]:
     """Each of ``letters`` (lower case), with every character ``str.lower()`` turns into it."""
     found: dict[str, list[str]] = {letter: [] for letter in letters}
@@ -79,7 +76,7 @@ def _spellings(letters: frozenset[str]) -> dict[str, list[str]]:
     return found
 
 
-@cache
+@scan
 def printable_beyond(blank: frozenset[str]) -> str:
     """Return a pattern matching any string with a printable character that is not in ``blank``.
 
@@ -93,9 +90,10 @@ def printable_beyond(blank: frozenset[str]) -> str:
     return _class_of(codes, negate=True)
 
 
+@scan
 def _spaces() -> str:
     # What ``str.strip()`` removes.
-    return char_class(_chars_where(str.isspace))
+    return char_class(filter(str.isspace, _every_char()))
 
 
 def case_free(words: Iterable[str]) -> str:

@@ -84,6 +84,8 @@ def test_sam_build_makes_one_lean_package_for_every_function(sam_build: Path) ->
     assert list(bundle.glob("PIL/*cpython-313-aarch64-linux-gnu.so"))
     # Each init ran here (on this machine's pydantic-core, left out) to record its dataclasses.
     assert (bundle / "genpic" / "aws" / "dataclass_code.marshal").stat().st_size > 100_000
+    # And the app was built once, with python3.13, to ship its Unicode scans.
+    assert json.loads((bundle / "genpic" / "scans.json").read_text())["unicode"] == "15.1.0"
     assert not list(sam_build.glob("*.native"))
     if platform.machine() != "aarch64":
         assert not list(bundle.rglob(f"*{platform.machine()}*.so"))
@@ -358,3 +360,31 @@ def test_every_dataclass_an_init_makes_is_made_from_shipped_bytecode(
     assert result["installed"]
     assert result["made"] > 50  # genpic's, pydantic's, annotated-types'
     assert result["precompiled"] == result["made"]
+
+
+# The OpenAPI document as the bundle builds it under python3.13: from the scans it ships, or
+# (the file pointed elsewhere) from scanning every code point, as genpic does without it.
+_DOCUMENT = """
+import hashlib, json, sys
+from pathlib import Path
+from genpic import patterns, scans
+from genpic.http.app import create_app
+if sys.argv[1] == "scan":
+    scans.SCANS_FILE = Path("absent.json")
+document = json.dumps(create_app(bind_host=None).openapi(), sort_keys=True)
+print(json.dumps({"scanned": patterns._every_char.cache_info().currsize,
+                  "document": hashlib.sha256(document.encode()).hexdigest()}))
+"""
+
+
+def test_the_bundle_builds_its_first_document_from_the_scans_it_ships(
+    host_bundle: tuple[Path, str], tmp_path: Path
+) -> None:
+    bundle, interpreter = host_bundle
+    env = {"PYTHONPATH": str(bundle), "GENPIC_DATA_DIR": str(tmp_path)}
+    shipped, scanned = (
+        json.loads(_ok(run(interpreter, "-S", "-c", _DOCUMENT, how, **env)).splitlines()[-1])
+        for how in ("shipped", "scan")
+    )
+    assert (shipped["scanned"], scanned["scanned"]) == (0, 1)
+    assert shipped["document"] == scanned["document"]
