@@ -220,7 +220,7 @@ def compile_dataclass_code(bundle: Path, native: Path | None = None) -> int:
     from genpic.aws.dataclass_code import CODE_FILE, compile_sources  # the bundle's genpic
 
     CODE_FILE.unlink(missing_ok=True)
-    search = os.pathsep.join(str(p) for p in (native, bundle) if p and p.is_dir())
+    search = _import_path(bundle, native)
     sources: set[str] = set()
     for handler in _HANDLERS:
         env = {**_INIT_ENV, "PYTHONPATH": search, "LAMBDA_TASK_ROOT": str(bundle)}
@@ -229,8 +229,7 @@ def compile_dataclass_code(bundle: Path, native: Path | None = None) -> int:
             [sys.executable, "-S", "-c", _RECORD_INIT], env=env, capture_output=True, text=True
         )
         if init.returncode != 0:
-            failure = (init.stderr.strip().splitlines() or [""])[-1]
-            print(f"dataclasses left to compile at init: {handler} fails here ({failure})")
+            print(f"dataclasses left to compile at init: {handler} fails here ({_last_line(init)})")
             return 0
         sources.update(json.loads(init.stdout.strip().splitlines()[-1]))
     compile_sources(sources, CODE_FILE)
@@ -244,7 +243,7 @@ def ship_scans(bundle: Path, native: Path | None = None) -> int:
     """
     shipped = bundle / _OWN_PACKAGE / "scans.json"
     shipped.unlink(missing_ok=True)
-    search = os.pathsep.join(str(p) for p in (native, bundle) if p and p.is_dir())
+    search = _import_path(bundle, native)
     env = {**_INIT_ENV, "PYTHONPATH": search, "GENPIC_STORAGE": "local", "GENPIC_RECORDS": "sqlite"}
     with tempfile.TemporaryDirectory() as data_dir:
         built = subprocess.run(
@@ -254,11 +253,19 @@ def ship_scans(bundle: Path, native: Path | None = None) -> int:
             text=True,
         )
     if built.returncode != 0:
-        failure = (built.stderr.strip().splitlines() or [""])[-1]
-        print(f"scans left to the first document: the app fails here ({failure})")
+        print(f"scans left to the first document: the app fails here ({_last_line(built)})")
         shipped.unlink(missing_ok=True)
         return 0
     return int(built.stdout.strip().splitlines()[-1])
+
+
+def _import_path(bundle: Path, native: Path | None) -> str:
+    # The bundle, after this machine's compiled wheels when the bundle's are another arch's.
+    return os.pathsep.join(str(p) for p in (native, bundle) if p and p.is_dir())
+
+
+def _last_line(failed: subprocess.CompletedProcess[str]) -> str:
+    return (failed.stderr.strip().splitlines() or [""])[-1]
 
 
 def main(bundle: Path, native: Path | None = None) -> None:
